@@ -1,0 +1,50 @@
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Clock } from '../../ports/clock.js';
+import type { Database } from '../postgres/database.js';
+import { isReachable } from '../postgres/database.js';
+import { requireApiKey } from './auth.js';
+import { errorBody, errorHandler } from './errors.js';
+import { accountsRouter } from './routes/accounts.js';
+import { importsRouter } from './routes/imports.js';
+import { openApiRouter } from './routes/openapi.js';
+
+/** What the HTTP adapter needs from the composition root. */
+export interface HttpDeps {
+  readonly db: Database;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly apiKey: string;
+  readonly maxUploadBytes: number;
+  readonly defaults: { readonly country: string; readonly timeZone: string; readonly locale: string };
+  /** Set by main while shutting down, so /readyz turns 503 and load balancers drain. */
+  readonly isShuttingDown: () => boolean;
+}
+
+export function createHttpApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const isStoreReachable = !deps.isShuttingDown() && (await isReachable(deps.db.pool));
+    res.status(isStoreReachable ? 200 : 503).json({ status: isStoreReachable ? 'ready' : 'unavailable', store: deps.db.kind });
+  });
+
+  app.use('/api/v1', openApiRouter());
+  const api = express.Router();
+  api.use(requireApiKey(deps.apiKey));
+  api.use(express.json({ limit: '1mb' }));
+  api.use(accountsRouter(deps));
+  api.use(importsRouter(deps));
+  app.use('/api/v1', api);
+
+  app.use((_req, res) => {
+    res.status(404).json(errorBody('not_found', 'no such route'));
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

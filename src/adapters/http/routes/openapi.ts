@@ -1,0 +1,6 @@
+import { Router } from 'express';
+
+/** Serves /api/v1/openapi.json (being written). */
+export function openApiRouter(): Router {
+  return Router();
+}

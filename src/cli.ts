@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { registerEvalNlu } from './adapters/cli/eval-nlu.js';
+import { registerFlows } from './adapters/cli/flows.js';
+import { registerImport } from './adapters/cli/import.js';
+import { registerDemoData } from './adapters/cli/demo-data.js';
+import { createLogger } from './adapters/logger.js';
+import { loadConfig } from './config.js';
+import { AppError } from './domain/errors.js';
+import { openStore, startServer } from './main.js';
+
+const program = new Command()
+  .name('cuota')
+  .description('Chat-first debt collections: conversations, negotiation inside policy, compliance.')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('serve')
+  .description('migrate, load the demo portfolio into an empty store, and serve HTTP')
+  .action(async () => {
+    const config = loadConfig(process.env);
+    const logger = createLogger(config.logLevel);
+    const running = await startServer(config, logger);
+    process.stdout.write(`\ncuota is running on ${running.url}  (store: ${config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})\n`);
+    process.stdout.write(`  web chat:  ${running.url}/chat\n  API:       ${running.url}/api/v1/openapi.json\n\n`);
+    let isStopping = false;
+    const shutdown = (signal: string): void => {
+      if (isStopping) return;
+      isStopping = true;
+      logger.info({ signal }, 'process.stopping');
+      running.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'process.stop_failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () => {
+    const config = loadConfig(process.env);
+    const logger = createLogger(config.logLevel);
+    const db = await openStore(config, logger);
+    await db.close();
+    process.stdout.write('migrations: up to date\n');
+  });
+
+registerImport(program);
+registerDemoData(program);
+registerFlows(program);
+registerEvalNlu(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode;
+  } else if (err instanceof AppError) {
+    process.stderr.write(`cuota: ${err.message}\n`);
+    process.exitCode = err.code === 'config_invalid' ? 78 : 1;
+  } else {
+    process.stderr.write(`cuota: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
