@@ -4,7 +4,7 @@
  * propose one later, and every value is validated by policy code before anything is decided.
  */
 import type { LocalDate } from '../dates.js';
-import type { Money } from '../money.js';
+import type { CurrencyCode, Money } from '../money.js';
 
 export const intents = [
   'greet',
@@ -73,7 +73,7 @@ export interface UnderstandingContext {
   /** BCP 47; picks the lexicon (es-*, en-*, pt-*). */
   readonly locale: string;
   /** The account's currency, so "200" or "mil quinientos" become minor units of it. */
-  readonly currency: import('../money.js').CurrencyCode;
+  readonly currency: CurrencyCode;
   /** Intents the current step expects; a hint that may raise their confidence. */
   readonly expected?: readonly Intent[];
 }
