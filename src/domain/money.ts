@@ -111,7 +111,7 @@ const groupedInteger = {
  * must group by three. More decimals than the currency has is an error, not a rounding.
  */
 export function parseDecimalAmount(raw: string, style: DecimalStyle, currency: CurrencyCode): ParseAmountResult {
-  let text = raw.trim().replace(/^[A-Za-z]{3}\s*/, '').replace(/^\$\s*/, '').replace(/[\s\u00a0']/g, '');
+  let text = raw.trim().replace(/^[A-Za-z]{3}\s*(?=[\d$.,])/, '').replace(/^\$\s*/, '').replace(/[\s\u00a0']/g, '');
   if (text === '') return { ok: false, reason: 'empty' };
   if (text.startsWith('-') || (text.startsWith('(') && text.endsWith(')'))) return { ok: false, reason: 'negative' };
   if (text.startsWith('+')) text = text.slice(1);
@@ -122,6 +122,12 @@ export function parseDecimalAmount(raw: string, style: DecimalStyle, currency: C
   let integerPart = text;
   let fraction = '';
   const lastDecimal = text.lastIndexOf(decimalMark);
+  // A mark that appears twice cannot be the decimal one: "1.250.000" written point-style is
+  // grouped with points.
+  if (lastDecimal >= 0 && text.indexOf(decimalMark) !== lastDecimal) {
+    if (!groupedInteger[style === 'comma' ? 'point' : 'comma'].test(text)) return { ok: false, reason: 'not-a-number' };
+    return finish(text.split(decimalMark).join(''), '', exponent);
+  }
   if (lastDecimal >= 0) {
     integerPart = text.slice(0, lastDecimal);
     fraction = text.slice(lastDecimal + 1);
@@ -138,11 +144,16 @@ export function parseDecimalAmount(raw: string, style: DecimalStyle, currency: C
     integerPart = text.split(decimalMark).join('');
     fraction = '';
   }
-  fraction = fraction.replace(/0+$/, '');
+  return finish(integerPart, fraction, exponent);
+}
+
+function finish(integerPart: string, rawFraction: string, exponent: number): ParseAmountResult {
+  const fraction = rawFraction.replace(/0+$/, '');
   if (fraction.length > exponent) return { ok: false, reason: 'too-many-decimals' };
   const digits = (integerPart + fraction.padEnd(exponent, '0')).replace(/^0+(?=\d)/, '');
-  if (digits.length > 15) return { ok: false, reason: 'too-large' };
-  return { ok: true, amount: minor(Number(digits)) };
+  const value = Number(digits);
+  if (digits.length > 16 || !Number.isSafeInteger(value)) return { ok: false, reason: 'too-large' };
+  return { ok: true, amount: minor(value) };
 }
 
 /** Writes minor units as a plain decimal string with a point ("1234.56"): for APIs and CSV. */
