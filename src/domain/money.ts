@@ -21,10 +21,32 @@ export interface Money {
  * Codes not listed use 2; codes listed with 0, 3 or 4 are the exceptions.
  */
 const exponentExceptions: Readonly<Record<string, number>> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0,
-  UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  CLF: 4, UYW: 4,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4,
 };
 
 const twoDecimalCurrencies = new Set(
@@ -57,7 +79,8 @@ export function currencyExponent(currency: CurrencyCode): number {
 
 /** Wraps an integer as minor units; throws on a float or an unsafe integer (a bug, not input). */
 export function minor(value: number): Minor {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`minor units must be a safe integer, got ${value}`);
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`minor units must be a safe integer, got ${value}`);
   return value as Minor;
 }
 
@@ -66,7 +89,8 @@ export function money(amount: number, currency: CurrencyCode): Money {
 }
 
 function sameCurrency(a: Money, b: Money): void {
-  if (a.currency !== b.currency) throw new RangeError(`currency mismatch: ${a.currency} vs ${b.currency}`);
+  if (a.currency !== b.currency)
+    throw new RangeError(`currency mismatch: ${a.currency} vs ${b.currency}`);
 }
 
 export function addMoney(a: Money, b: Money): Money {
@@ -89,7 +113,8 @@ export function compareMoney(a: Money, b: Money): number {
  * unit. Integer arithmetic only.
  */
 export function percentOf(amount: Minor, basisPoints: number): Minor {
-  if (!Number.isSafeInteger(basisPoints) || basisPoints < 0) throw new RangeError('basis points must be a non-negative integer');
+  if (!Number.isSafeInteger(basisPoints) || basisPoints < 0)
+    throw new RangeError('basis points must be a non-negative integer');
   return minor(Math.floor((amount * basisPoints + 5000) / 10000));
 }
 
@@ -98,7 +123,10 @@ export type DecimalStyle = 'comma' | 'point';
 
 export type ParseAmountResult =
   | { ok: true; amount: Minor }
-  | { ok: false; reason: 'empty' | 'not-a-number' | 'negative' | 'too-many-decimals' | 'too-large' };
+  | {
+      ok: false;
+      reason: 'empty' | 'not-a-number' | 'negative' | 'too-many-decimals' | 'too-large';
+    };
 
 const groupedInteger = {
   point: /^\d{1,3}(,\d{3})+$/,
@@ -110,10 +138,19 @@ const groupedInteger = {
  * "$ 1.250.000") into minor units of `currency`, without floating point. Thousands separators
  * must group by three. More decimals than the currency has is an error, not a rounding.
  */
-export function parseDecimalAmount(raw: string, style: DecimalStyle, currency: CurrencyCode): ParseAmountResult {
-  let text = raw.trim().replace(/^[A-Za-z]{3}\s*(?=[\d$.,])/, '').replace(/^\$\s*/, '').replace(/[\s\u00a0']/g, '');
+export function parseDecimalAmount(
+  raw: string,
+  style: DecimalStyle,
+  currency: CurrencyCode,
+): ParseAmountResult {
+  let text = raw
+    .trim()
+    .replace(/^[A-Za-z]{3}\s*(?=[\d$.,])/, '')
+    .replace(/^\$\s*/, '')
+    .replace(/[\s\u00a0']/g, '');
   if (text === '') return { ok: false, reason: 'empty' };
-  if (text.startsWith('-') || (text.startsWith('(') && text.endsWith(')'))) return { ok: false, reason: 'negative' };
+  if (text.startsWith('-') || (text.startsWith('(') && text.endsWith(')')))
+    return { ok: false, reason: 'negative' };
   if (text.startsWith('+')) text = text.slice(1);
   const decimalMark = style === 'comma' ? ',' : '.';
   const groupMark = style === 'comma' ? '.' : ',';
@@ -125,7 +162,8 @@ export function parseDecimalAmount(raw: string, style: DecimalStyle, currency: C
   // A mark that appears twice cannot be the decimal one: "1.250.000" written point-style is
   // grouped with points.
   if (lastDecimal >= 0 && text.indexOf(decimalMark) !== lastDecimal) {
-    if (!groupedInteger[style === 'comma' ? 'point' : 'comma'].test(text)) return { ok: false, reason: 'not-a-number' };
+    if (!groupedInteger[style === 'comma' ? 'point' : 'comma'].test(text))
+      return { ok: false, reason: 'not-a-number' };
     return finish(text.split(decimalMark).join(''), '', exponent);
   }
   if (lastDecimal >= 0) {
@@ -140,7 +178,12 @@ export function parseDecimalAmount(raw: string, style: DecimalStyle, currency: C
   }
   if (!/^\d+$/.test(integerPart)) return { ok: false, reason: 'not-a-number' };
   // "1.250" in a zero-decimal currency written point-style is a grouped thousand, not 1.25.
-  if (exponent === 0 && fraction.length === 3 && lastDecimal >= 0 && groupedInteger[style === 'comma' ? 'point' : 'comma'].test(text)) {
+  if (
+    exponent === 0 &&
+    fraction.length === 3 &&
+    lastDecimal >= 0 &&
+    groupedInteger[style === 'comma' ? 'point' : 'comma'].test(text)
+  ) {
     integerPart = text.split(decimalMark).join('');
     fraction = '';
   }
@@ -170,12 +213,26 @@ export function formatDecimal(value: Money): string {
  * string is handed to Intl as a string so no float rounding can occur.
  */
 export function formatMoney(value: Money, locale: string): string {
-  const exponent = currencyExponent(value.currency);
-  const format = new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: value.currency,
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  });
-  return format.format(formatDecimal(value) as unknown as number);
+  return currencyFormatter(locale, value.currency).format(
+    formatDecimal(value) as unknown as number,
+  );
+}
+
+// Building an Intl formatter costs far more than using one; there are few locale x currency pairs.
+const currencyFormatters = new Map<string, Intl.NumberFormat>();
+
+function currencyFormatter(locale: string, currency: CurrencyCode): Intl.NumberFormat {
+  const key = `${locale}\u0000${currency}`;
+  let format = currencyFormatters.get(key);
+  if (format === undefined) {
+    const exponent = currencyExponent(currency);
+    format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: exponent,
+      maximumFractionDigits: exponent,
+    });
+    currencyFormatters.set(key, format);
+  }
+  return format;
 }
