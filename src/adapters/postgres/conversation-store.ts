@@ -1,0 +1,399 @@
+import type pg from 'pg';
+import type { LocalDate } from '../../domain/dates.js';
+import type { ConversationState, EngineAction } from '../../domain/engine/index.js';
+import { assertNever } from '../../domain/errors.js';
+import type { AccountId, Channel, ConversationId, DebtorId } from '../../domain/model.js';
+import type { CurrencyCode, Minor } from '../../domain/money.js';
+import { chainHash, type TranscriptEntry } from '../../domain/transcript.js';
+import type {
+  ConversationSnapshot,
+  ConversationStore,
+  ConversationTransaction,
+  NewTranscriptMessage,
+} from '../../ports/conversation-store.js';
+import { withTransaction } from './database.js';
+
+interface SnapshotRow {
+  id: string;
+  channel: Channel;
+  owner: 'bot' | 'agent';
+  status: 'open' | 'closed';
+  state: ConversationState;
+  turn_count: number;
+  last_seq: number;
+  last_hash: string | null;
+  debtor_id: string;
+  debtor_ref: string;
+  name: string;
+  document_id: string | null;
+  time_zone: string;
+  locale: string;
+  debtor_segment: string | null;
+  account_id: string;
+  account_ref: string;
+  currency: string;
+  balance_minor: number;
+  due_date: string;
+  product: string | null;
+  min_payment_minor: number | null;
+  account_segment: string | null;
+  next_amount: number | null;
+  next_due: string | null;
+}
+
+const snapshotSql = /* sql */ `
+SELECT c.id, c.channel, c.owner, c.status, c.state, c.turn_count, c.last_seq, c.last_hash,
+       d.id AS debtor_id, d.debtor_ref, d.name, d.document_id, d.time_zone, COALESCE(c.locale, d.locale) AS locale, d.segment AS debtor_segment,
+       a.id AS account_id, a.account_ref, a.currency, a.balance_minor, a.due_date, a.product,
+       a.min_payment_minor, a.segment AS account_segment,
+       ni.amount_minor AS next_amount, ni.due_date AS next_due
+  FROM conversations c
+  JOIN debtors d ON d.id = c.debtor_id
+  JOIN accounts a ON a.id = c.account_id
+  LEFT JOIN LATERAL (
+        SELECT i.amount_minor - i.paid_minor AS amount_minor, i.due_date
+          FROM plans p JOIN installments i ON i.plan_id = p.id
+         WHERE p.account_id = a.id AND p.status = 'active' AND i.paid_minor < i.amount_minor
+         ORDER BY i.due_date, i.seq
+         LIMIT 1) ni ON true
+ WHERE c.id = $1
+   FOR UPDATE OF c`;
+
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function toSnapshot(row: SnapshotRow): ConversationSnapshot {
+  return {
+    id: row.id as ConversationId,
+    channel: row.channel,
+    owner: row.owner,
+    status: row.status,
+    state: row.state,
+    turnCount: row.turn_count,
+    debtor: {
+      id: row.debtor_id as DebtorId,
+      ref: row.debtor_ref,
+      name: row.name,
+      documentId: row.document_id ?? undefined,
+      timeZone: row.time_zone,
+      locale: row.locale,
+      segment: row.debtor_segment ?? undefined,
+    },
+    account: {
+      id: row.account_id as AccountId,
+      ref: row.account_ref,
+      currency: row.currency as CurrencyCode,
+      balance: row.balance_minor as Minor,
+      dueDate: row.due_date as LocalDate,
+      product: row.product ?? undefined,
+      minPayment: (row.min_payment_minor ?? undefined) as Minor | undefined,
+      segment: row.account_segment ?? undefined,
+      nextInstallment:
+        row.next_amount !== null && row.next_due !== null
+          ? { amount: row.next_amount as Minor, dueDate: row.next_due as LocalDate }
+          : undefined,
+    },
+  };
+}
+
+class PostgresConversationTransaction implements ConversationTransaction {
+  private lastSeq: number;
+  private lastHash: string | null;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    readonly conversation: ConversationSnapshot,
+    head: { lastSeq: number; lastHash: string | null },
+  ) {
+    this.lastSeq = head.lastSeq;
+    this.lastHash = head.lastHash;
+  }
+
+  async hasProcessed(providerMessageId: string): Promise<boolean> {
+    const { rowCount } = await this.client.query(
+      `SELECT 1 FROM messages WHERE conversation_id = $1 AND direction = 'in' AND provider_message_id = $2`,
+      [this.conversation.id, providerMessageId],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async append(messages: readonly NewTranscriptMessage[], at: Date): Promise<void> {
+    if (messages.length === 0) return;
+    const columns = 14;
+    const values: unknown[] = [];
+    const tuples: string[] = [];
+    for (const message of messages) {
+      const entry: TranscriptEntry = {
+        ...message,
+        conversationId: this.conversation.id,
+        seq: this.lastSeq + 1,
+        createdAt: at,
+      };
+      const hash = chainHash(this.lastHash, entry);
+      const base = values.length;
+      tuples.push(`(${Array.from({ length: columns }, (_, i) => `$${base + i + 1}`).join(', ')})`);
+      values.push(
+        entry.conversationId,
+        entry.seq,
+        entry.direction,
+        entry.author,
+        entry.body,
+        JSON.stringify(entry.payload ?? {}),
+        entry.providerMessageId,
+        entry.flowId,
+        entry.flowVersion,
+        entry.promptId,
+        entry.promptVersion,
+        at,
+        this.lastHash,
+        hash,
+      );
+      this.lastSeq = entry.seq;
+      this.lastHash = hash;
+    }
+    await this.client.query(
+      `INSERT INTO messages (conversation_id, seq, direction, author, body, payload, provider_message_id,
+                             flow_id, flow_version, prompt_id, prompt_version, created_at, prev_hash, hash)
+       VALUES ${tuples.join(', ')}`,
+      values,
+    );
+  }
+
+  async record(actions: readonly EngineAction[], at: Date): Promise<void> {
+    if (actions.length === 0) return;
+    const { id: conversationId, account, debtor, channel } = this.conversation;
+    for (const action of actions) {
+      switch (action.type) {
+        case 'identity_verified':
+        case 'identity_failed':
+        case 'balance_disclosed':
+        case 'payment_details_sent':
+        case 'plan_offered':
+          break;
+        case 'promise_recorded':
+          await this.client.query(
+            `UPDATE promises SET status = 'cancelled', resolved_at = $2 WHERE account_id = $1 AND status = 'pending'`,
+            [account.id, at],
+          );
+          await this.client.query(
+            `INSERT INTO promises (account_id, conversation_id, amount_minor, currency, due_date, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+            [account.id, conversationId, action.amount, action.currency, action.dueDate, at],
+          );
+          break;
+        case 'plan_created': {
+          await this.client.query(
+            `UPDATE plans SET status = 'cancelled' WHERE account_id = $1 AND status = 'active'`,
+            [account.id],
+          );
+          const plan = await this.client.query<{ id: string }>(
+            `INSERT INTO plans (account_id, conversation_id, total_minor, currency, installment_count, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+            [
+              account.id,
+              conversationId,
+              action.total,
+              action.currency,
+              action.installments.length,
+              at,
+            ],
+          );
+          await this.client.query(
+            `INSERT INTO installments (plan_id, seq, amount_minor, due_date)
+             SELECT $1, s.seq, s.amount, s.due FROM unnest($2::int[], $3::bigint[], $4::date[]) AS s(seq, amount, due)`,
+            [
+              plan.rows[0]?.id,
+              action.installments.map((_, i) => i + 1),
+              action.installments.map((i) => i.amount),
+              action.installments.map((i) => i.dueDate),
+            ],
+          );
+          break;
+        }
+        case 'payment_claimed':
+          await this.client.query(
+            `INSERT INTO payment_claims (account_id, conversation_id, claimed_date, amount_minor, currency, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+            [
+              account.id,
+              conversationId,
+              action.date ?? null,
+              action.amount ?? null,
+              account.currency,
+              at,
+            ],
+          );
+          break;
+        case 'dispute_recorded':
+          await this.client.query(
+            `INSERT INTO disputes (account_id, conversation_id, created_at) VALUES ($1, $2, $3)`,
+            [account.id, conversationId, at],
+          );
+          await this.client.query(
+            `UPDATE accounts SET status = 'disputed', updated_at = $2 WHERE id = $1 AND status = 'active'`,
+            [account.id, at],
+          );
+          break;
+        case 'wrong_number':
+          await this.client.query(
+            `INSERT INTO contact_suppressions (debtor_id, channel, reason, conversation_id, created_at) VALUES ($1, $2, 'wrong_number', $3, $4)`,
+            [debtor.id, channel, conversationId, at],
+          );
+          break;
+        case 'hardship_flagged':
+          await this.client.query(
+            `INSERT INTO hardship_flags (debtor_id, conversation_id, created_at) VALUES ($1, $2, $3)`,
+            [debtor.id, conversationId, at],
+          );
+          break;
+        case 'escalated':
+          await this.client.query(
+            `INSERT INTO escalations (conversation_id, reason, created_at) VALUES ($1, $2, $3)`,
+            [conversationId, action.reason, at],
+          );
+          break;
+        case 'opted_out':
+          await this.client.query(
+            `INSERT INTO opt_outs (debtor_id, channel, opted_out_at, source) VALUES ($1, $2, $3, 'debtor') ON CONFLICT (debtor_id, channel) DO NOTHING`,
+            [debtor.id, action.channel, at],
+          );
+          break;
+        default:
+          assertNever(action, 'engine action');
+      }
+    }
+    await this.client.query(
+      `INSERT INTO audit_log (at, actor, action, entity_type, entity_id, data)
+       SELECT $1, 'bot', a.action, 'conversation', $2, a.data || jsonb_build_object('accountId', $3::text)
+         FROM unnest($4::text[], $5::jsonb[]) AS a(action, data)`,
+      [
+        at,
+        conversationId,
+        account.id,
+        actions.map((a) => a.type),
+        actions.map((a) => JSON.stringify(a)),
+      ],
+    );
+  }
+
+  async save(state: ConversationState, at: Date): Promise<void> {
+    const status = state.isWrongNumber ? 'closed' : 'open';
+    await this.client.query(
+      `UPDATE conversations
+          SET state = $2, owner = $3, status = $4, turn_count = turn_count + 1, last_seq = $5, last_hash = $6,
+              flow_id = $7, flow_version = $8, updated_at = $9
+        WHERE id = $1`,
+      [
+        this.conversation.id,
+        JSON.stringify(state),
+        state.owner,
+        status,
+        this.lastSeq,
+        this.lastHash,
+        state.flowId,
+        state.flowVersion,
+        at,
+      ],
+    );
+  }
+}
+
+/** Conversations, their transcripts and the records turns produce, in PostgreSQL or PGlite. */
+export class PostgresConversationStore implements ConversationStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async findAccount(
+    accountRef: string,
+  ): Promise<{ accountId: AccountId; debtorId: DebtorId } | undefined> {
+    const { rows } = await this.pool.query<{ id: string; debtor_id: string }>(
+      `SELECT id, debtor_id FROM accounts WHERE account_ref = $1`,
+      [accountRef],
+    );
+    const row = rows[0];
+    return row === undefined
+      ? undefined
+      : { accountId: row.id as AccountId, debtorId: row.debtor_id as DebtorId };
+  }
+
+  async open(input: {
+    accountId: AccountId;
+    debtorId: DebtorId;
+    channel: Channel;
+    state: ConversationState;
+    locale?: string | undefined;
+    at: Date;
+  }): Promise<ConversationId> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `INSERT INTO conversations (debtor_id, account_id, channel, owner, flow_id, flow_version, state, locale, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+      [
+        input.debtorId,
+        input.accountId,
+        input.channel,
+        input.state.owner,
+        input.state.flowId,
+        input.state.flowVersion,
+        JSON.stringify(input.state),
+        input.locale ?? null,
+        input.at,
+      ],
+    );
+    return rows[0]!.id as ConversationId;
+  }
+
+  async withConversation<T>(
+    id: ConversationId,
+    work: (tx: ConversationTransaction) => Promise<T>,
+  ): Promise<T | undefined> {
+    if (!uuidShape.test(id)) return undefined;
+    return withTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<SnapshotRow>(snapshotSql, [id]);
+      const row = rows[0];
+      if (row === undefined) return undefined;
+      return work(
+        new PostgresConversationTransaction(client, toSnapshot(row), {
+          lastSeq: row.last_seq,
+          lastHash: row.last_hash,
+        }),
+      );
+    });
+  }
+
+  async transcript(
+    id: ConversationId,
+  ): Promise<(TranscriptEntry & { prevHash: string | null; hash: string })[]> {
+    if (!uuidShape.test(id)) return [];
+    const { rows } = await this.pool.query<{
+      seq: number;
+      direction: 'in' | 'out';
+      author: TranscriptEntry['author'];
+      body: string;
+      payload: unknown;
+      provider_message_id: string | null;
+      flow_id: string | null;
+      flow_version: number | null;
+      prompt_id: string | null;
+      prompt_version: number | null;
+      created_at: Date;
+      prev_hash: string | null;
+      hash: string;
+    }>(
+      `SELECT seq, direction, author, body, payload, provider_message_id, flow_id, flow_version, prompt_id, prompt_version, created_at, prev_hash, hash
+         FROM messages WHERE conversation_id = $1 ORDER BY seq`,
+      [id],
+    );
+    return rows.map((r) => ({
+      conversationId: id,
+      seq: r.seq,
+      direction: r.direction,
+      author: r.author,
+      body: r.body,
+      payload: r.payload,
+      providerMessageId: r.provider_message_id,
+      flowId: r.flow_id,
+      flowVersion: r.flow_version,
+      promptId: r.prompt_id,
+      promptVersion: r.prompt_version,
+      createdAt: r.created_at,
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    }));
+  }
+}

@@ -1,0 +1,214 @@
+import { daysPastDue } from '../domain/aging.js';
+import {
+  initialState,
+  step,
+  type EngineAction,
+  type EngineFacts,
+  type Reply,
+} from '../domain/engine/index.js';
+import { AppError } from '../domain/errors.js';
+import type { Flow } from '../domain/flow/schema.js';
+import type { MessageCatalogs } from '../domain/messages/render.js';
+import type { Channel, ConversationId } from '../domain/model.js';
+import type { NegotiationPolicy } from '../domain/negotiation/policy.js';
+import type { Understanding } from '../domain/understanding/types.js';
+import type { Clock } from '../ports/clock.js';
+import type {
+  ConversationSnapshot,
+  ConversationStore,
+  NewTranscriptMessage,
+} from '../ports/conversation-store.js';
+import type { Understander } from '../ports/understander.js';
+
+/** The flows, policy and catalogs conversations run on (validated at boot). */
+export interface ConversationBundle {
+  readonly flows: Readonly<Record<string, Flow>>;
+  readonly policy: NegotiationPolicy;
+  readonly catalogs: MessageCatalogs;
+}
+
+/** Who is collecting, as the operator configured it; said only after identity is verified. */
+export interface CreditorProfile {
+  readonly name: string;
+  /** How to pay: bank details or a payment link, as the operator writes it. */
+  readonly paymentDetails: string;
+}
+
+export interface ConversationDeps {
+  readonly store: ConversationStore;
+  readonly understander: Understander;
+  readonly bundle: ConversationBundle;
+  readonly clock: Clock;
+  readonly creditor: CreditorProfile;
+  /** The flow new conversations start on. */
+  readonly defaultFlowId: string;
+}
+
+/** What one debtor message produced, for the channel to deliver and for scripting. */
+export interface TurnOutcome {
+  readonly conversationId: ConversationId;
+  /** The message was a redelivery of one already processed: nothing was done again. */
+  readonly isDuplicate: boolean;
+  readonly replies: readonly Reply[];
+  readonly understanding: Understanding | undefined;
+  readonly actions: readonly EngineAction[];
+  /** The step the conversation waits in after the turn. */
+  readonly step: string | null;
+  readonly owner: 'bot' | 'agent';
+}
+
+function flowFor(deps: ConversationDeps, flowId: string): Flow {
+  const flow = deps.bundle.flows[flowId];
+  if (flow === undefined) throw new AppError('flow_invalid', `flow "${flowId}" is not loaded`);
+  return flow;
+}
+
+function factsOf(
+  conversation: ConversationSnapshot,
+  creditor: CreditorProfile,
+  now: Date,
+): EngineFacts {
+  const { debtor, account } = conversation;
+  return {
+    debtor: {
+      name: debtor.name,
+      locale: debtor.locale,
+      timeZone: debtor.timeZone,
+      documentId: debtor.documentId,
+      segment: debtor.segment,
+    },
+    account: {
+      balance: account.balance,
+      currency: account.currency,
+      dueDate: account.dueDate,
+      product: account.product,
+      minPayment: account.minPayment,
+      daysPastDue: daysPastDue(account.dueDate, now, debtor.timeZone),
+      nextInstallment: account.nextInstallment,
+      paymentDetails: creditor.paymentDetails,
+      creditorName: creditor.name,
+      segment: account.segment ?? debtor.segment,
+    },
+  };
+}
+
+function outbound(replies: readonly Reply[]): NewTranscriptMessage[] {
+  return replies.map((reply) => ({
+    direction: 'out',
+    author: 'bot',
+    body: reply.text,
+    payload: {
+      messageKey: reply.messageKey,
+      locale: reply.locale,
+      ...(reply.options === undefined ? {} : { options: reply.options }),
+    },
+    providerMessageId: null,
+    flowId: reply.flowId,
+    flowVersion: reply.flowVersion,
+    promptId: null,
+    promptVersion: null,
+  }));
+}
+
+/** Opens a conversation about an account on a channel; the debtor speaks first. */
+export async function openConversation(
+  deps: ConversationDeps,
+  input: { accountRef: string; channel: Channel; locale?: string | undefined },
+): Promise<ConversationId> {
+  const account = await deps.store.findAccount(input.accountRef);
+  if (account === undefined)
+    throw new AppError('not_found', `no account with ref ${input.accountRef}`);
+  const state = initialState(flowFor(deps, deps.defaultFlowId));
+  return deps.store.open({
+    ...account,
+    channel: input.channel,
+    state,
+    locale: input.locale,
+    at: deps.clock.now(),
+  });
+}
+
+/**
+ * One debtor message, start to end, in one transaction under the conversation's lock:
+ * de-duplicate on the provider's message id, understand, let the pure engine decide, then
+ * append the message and the replies to the transcript, write the records the actions stand
+ * for and save the state. A redelivered message changes nothing.
+ */
+export async function handleDebtorMessage(
+  deps: ConversationDeps,
+  input: { conversationId: ConversationId; text: string; providerMessageId?: string | undefined },
+): Promise<TurnOutcome> {
+  const outcome = await deps.store.withConversation(
+    input.conversationId,
+    async (tx): Promise<TurnOutcome> => {
+      const { conversation } = tx;
+      if (
+        input.providerMessageId !== undefined &&
+        (await tx.hasProcessed(input.providerMessageId))
+      ) {
+        return {
+          conversationId: conversation.id,
+          isDuplicate: true,
+          replies: [],
+          understanding: undefined,
+          actions: [],
+          step: conversation.state.stepId,
+          owner: conversation.owner,
+        };
+      }
+      const now = deps.clock.now();
+      const facts = factsOf(conversation, deps.creditor, now);
+      const understanding = await deps.understander.understand(input.text, {
+        now,
+        timeZone: facts.debtor.timeZone,
+        locale: facts.debtor.locale,
+        currency: facts.account.currency,
+      });
+      const result = step({
+        flow: flowFor(deps, conversation.state.flowId),
+        policy: deps.bundle.policy,
+        catalog: deps.bundle.catalogs,
+        state: conversation.state,
+        understanding,
+        text: input.text,
+        facts,
+        now,
+        channel: conversation.channel,
+      });
+      const inbound: NewTranscriptMessage = {
+        direction: 'in',
+        author: 'debtor',
+        body: input.text,
+        payload: {
+          intent: understanding.intent,
+          confidence: understanding.confidence,
+          entities: understanding.entities,
+          understoodBy: understanding.source,
+          stepBefore: conversation.state.stepId,
+          stepAfter: result.state.stepId,
+          actions: result.actions,
+          effects: result.effects,
+        },
+        providerMessageId: input.providerMessageId ?? null,
+        flowId: conversation.state.flowId,
+        flowVersion: conversation.state.flowVersion,
+        promptId: null,
+        promptVersion: null,
+      };
+      await tx.append([inbound, ...outbound(result.replies)], now);
+      await tx.record(result.actions, now);
+      await tx.save(result.state, now);
+      return {
+        conversationId: conversation.id,
+        isDuplicate: false,
+        replies: result.replies,
+        understanding,
+        actions: result.actions,
+        step: result.state.stepId,
+        owner: result.state.owner,
+      };
+    },
+  );
+  if (outcome === undefined) throw new AppError('not_found', 'no such conversation');
+  return outcome;
+}
