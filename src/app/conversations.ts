@@ -1,6 +1,8 @@
 import { daysPastDue } from '../domain/aging.js';
 import {
+  expectedIntents,
   initialState,
+  isSilent,
   step,
   type EngineAction,
   type EngineFacts,
@@ -8,6 +10,8 @@ import {
 } from '../domain/engine/index.js';
 import { AppError } from '../domain/errors.js';
 import type { Flow } from '../domain/flow/schema.js';
+import type { OutboundContent, Provider } from '../domain/messaging/message.js';
+import { renderMessage, resolveCatalogLocale } from '../domain/messages/render.js';
 import type { MessageCatalogs } from '../domain/messages/render.js';
 import type { Channel, ConversationId } from '../domain/model.js';
 import type { NegotiationPolicy } from '../domain/negotiation/policy.js';
@@ -92,6 +96,13 @@ function factsOf(
   };
 }
 
+/** A reply as the channel-neutral message model: quick replies become choices. */
+export function contentOf(reply: Reply): OutboundContent {
+  return reply.options === undefined || reply.options.length === 0
+    ? { type: 'text', text: reply.text }
+    : { type: 'choices', text: reply.text, options: reply.options };
+}
+
 function outbound(replies: readonly Reply[]): NewTranscriptMessage[] {
   return replies.map((reply) => ({
     direction: 'out',
@@ -136,7 +147,15 @@ export async function openConversation(
  */
 export async function handleDebtorMessage(
   deps: ConversationDeps,
-  input: { conversationId: ConversationId; text: string; providerMessageId?: string | undefined },
+  input: {
+    conversationId: ConversationId;
+    text: string;
+    providerMessageId?: string | undefined;
+    /** The id of a reply button or list row the debtor tapped: routed by id, never by label. */
+    choiceId?: string | undefined;
+    /** When the debtor sent it, per the provider (opens WhatsApp's 24-hour window). */
+    sentAt?: Date | undefined;
+  },
 ): Promise<TurnOutcome> {
   const outcome = await deps.store.withConversation(
     input.conversationId,
@@ -158,14 +177,20 @@ export async function handleDebtorMessage(
       }
       const now = deps.clock.now();
       const facts = factsOf(conversation, deps.creditor, now);
-      const understanding = await deps.understander.understand(input.text, {
+      const flow = flowFor(deps, conversation.state.flowId);
+      const understood = await deps.understander.understand(input.text, {
         now,
         timeZone: facts.debtor.timeZone,
         locale: facts.debtor.locale,
         currency: facts.account.currency,
+        expected: expectedIntents(flow, conversation.state),
       });
+      const understanding: Understanding =
+        input.choiceId === undefined
+          ? understood
+          : { ...understood, entities: { ...understood.entities, choice: input.choiceId } };
       const result = step({
-        flow: flowFor(deps, conversation.state.flowId),
+        flow,
         policy: deps.bundle.policy,
         catalog: deps.bundle.catalogs,
         state: conversation.state,
@@ -195,9 +220,20 @@ export async function handleDebtorMessage(
         promptId: null,
         promptVersion: null,
       };
-      await tx.append([inbound, ...outbound(result.replies)], now);
-      await tx.record(result.actions, now);
-      await tx.save(result.state, now);
+      const isOptOut = result.actions.some((a) => a.type === 'opted_out');
+      await tx.complete({
+        messages: [inbound, ...outbound(result.replies)],
+        actions: result.actions,
+        state: result.state,
+        at: now,
+        inboundAt: input.sentAt ?? now,
+        outbox: result.replies.map((reply) => ({
+          author: 'bot',
+          content: contentOf(reply),
+          locale: facts.debtor.locale,
+          isOptOutNotice: isOptOut,
+        })),
+      });
       return {
         conversationId: conversation.id,
         isDuplicate: false,
@@ -209,6 +245,81 @@ export async function handleDebtorMessage(
       };
     },
   );
+  if (outcome === undefined) throw new AppError('not_found', 'no such conversation');
+  return outcome;
+}
+
+/** What the bot answers to content it cannot read as text. */
+export type NonTextKind = 'audio_or_video' | 'image_or_document' | 'location' | 'contact' | 'unsupported';
+
+/**
+ * A debtor's media, location, contact or unsupported message: recorded in the transcript and
+ * answered kindly ("no puedo escuchar audios, ¿me lo escribes?"). An image or document sent
+ * while a payment claim is open is attached to it as a receipt for an agent. The engine state
+ * does not move; a silent conversation (agent, opt-out, wrong number) gets no reply.
+ */
+export async function handleNonTextMessage(
+  deps: ConversationDeps,
+  input: {
+    conversationId: ConversationId;
+    kind: NonTextKind;
+    description: string;
+    providerMessageId: string;
+    sentAt: Date;
+    media?: { provider: Provider; mediaRef: string; mimeType?: string | undefined } | undefined;
+  },
+): Promise<TurnOutcome> {
+  const outcome = await deps.store.withConversation(input.conversationId, async (tx): Promise<TurnOutcome> => {
+    const { conversation } = tx;
+    const { state } = conversation;
+    if (await tx.hasProcessed(input.providerMessageId)) {
+      return { conversationId: conversation.id, isDuplicate: true, replies: [], understanding: undefined, actions: [], step: state.stepId, owner: conversation.owner };
+    }
+    const now = deps.clock.now();
+    const isReceipt = input.kind === 'image_or_document' && input.media !== undefined && state.isPaused && state.isVerified;
+    const key = isReceipt
+      ? 'channel.media_received'
+      : input.kind === 'audio_or_video'
+        ? 'channel.audio_unsupported'
+        : input.kind === 'location'
+          ? 'channel.location_unsupported'
+          : 'channel.media_unreadable';
+    const locale = conversation.debtor.locale;
+    const replies: Reply[] = isSilent(state, conversation.channel)
+      ? []
+      : [
+          {
+            text: renderMessage(deps.bundle.catalogs, key, {}, locale),
+            messageKey: key,
+            flowId: state.flowId,
+            flowVersion: state.flowVersion,
+            locale: resolveCatalogLocale(deps.bundle.catalogs, locale),
+          },
+        ];
+    await tx.complete({
+      messages: [
+        {
+          direction: 'in',
+          author: 'debtor',
+          body: input.description,
+          payload: { kind: input.kind, ...(input.media === undefined ? {} : { media: input.media }) },
+          providerMessageId: input.providerMessageId,
+          flowId: state.flowId,
+          flowVersion: state.flowVersion,
+          promptId: null,
+          promptVersion: null,
+        },
+        ...outbound(replies),
+      ],
+      actions: [],
+      state,
+      at: now,
+      inboundAt: input.sentAt,
+      outbox: replies.map((reply) => ({ author: 'bot', content: contentOf(reply), locale, isOptOutNotice: false })),
+      claimAttachment: isReceipt ? input.media : undefined,
+    });
+    return { conversationId: conversation.id, isDuplicate: false, replies, understanding: undefined, actions: [], step: state.stepId, owner: conversation.owner };
+  });
   if (outcome === undefined) throw new AppError('not_found', 'no such conversation');
   return outcome;
 }

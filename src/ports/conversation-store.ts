@@ -2,6 +2,7 @@ import type { LocalDate } from '../domain/dates.js';
 import type { ConversationState, EngineAction } from '../domain/engine/index.js';
 import type { AccountId, Channel, ConversationId, DebtorId } from '../domain/model.js';
 import type { CurrencyCode, Minor } from '../domain/money.js';
+import type { OutboundContent, Provider } from '../domain/messaging/message.js';
 import type { TranscriptEntry } from '../domain/transcript.js';
 
 /** A conversation as a turn sees it, read under the conversation's lock. */
@@ -12,6 +13,8 @@ export interface ConversationSnapshot {
   readonly status: 'open' | 'closed';
   readonly state: ConversationState;
   readonly turnCount: number;
+  /** Where replies go: the provider and the debtor's address there; undefined for web chat. */
+  readonly route: { readonly provider: Provider; readonly address: string } | undefined;
   readonly debtor: {
     readonly id: DebtorId;
     readonly ref: string;
@@ -38,17 +41,39 @@ export interface ConversationSnapshot {
 /** A message to append; seq, chain hashes and the conversation id are the store's job. */
 export type NewTranscriptMessage = Omit<TranscriptEntry, 'conversationId' | 'seq' | 'createdAt'>;
 
+/** What a turn leaves behind: its transcript messages, the records its actions stand for, the new state. */
+export interface CompletedTurn {
+  /** Appended in order to the tamper-evident transcript. */
+  readonly messages: readonly NewTranscriptMessage[];
+  /** Each is written as its domain record (promise, plan, opt-out...) and audited. */
+  readonly actions: readonly EngineAction[];
+  /** The engine state to resume from (and the owner it implies). */
+  readonly state: ConversationState;
+  readonly at: Date;
+  /** Messages to deliver through the conversation's route, written to the outbox in this transaction. */
+  readonly outbox?: readonly OutboxMessage[];
+  /** When the debtor's message was sent (opens WhatsApp's 24-hour window). */
+  readonly inboundAt?: Date | undefined;
+  /** A receipt the debtor sent, attached to the account's latest open payment claim. */
+  readonly claimAttachment?: { readonly provider: Provider; readonly mediaRef: string; readonly mimeType?: string | undefined } | undefined;
+}
+
+/** One outbound message of a turn. */
+export interface OutboxMessage {
+  readonly author: 'bot' | 'agent' | 'system';
+  readonly content: OutboundContent;
+  readonly locale: string;
+  /** The confirmation of an opt-out: the one message still delivered on that channel. */
+  readonly isOptOutNotice: boolean;
+}
+
 /** The work one turn may do inside its transaction. */
 export interface ConversationTransaction {
   readonly conversation: ConversationSnapshot;
   /** True when an inbound message with this provider id was already processed here. */
   hasProcessed(providerMessageId: string): Promise<boolean>;
-  /** Appends messages in order to the tamper-evident transcript. */
-  append(messages: readonly NewTranscriptMessage[], at: Date): Promise<void>;
-  /** Writes the domain records a turn's actions stand for (promise, plan, opt-out...), and audits each. */
-  record(actions: readonly EngineAction[], at: Date): Promise<void>;
-  /** Saves the engine state (and the owner it implies). */
-  save(state: ConversationState, at: Date): Promise<void>;
+  /** Writes everything the turn produced; the transaction commits when the work returns. */
+  complete(turn: CompletedTurn): Promise<void>;
 }
 
 export interface ConversationStore {
@@ -63,6 +88,19 @@ export interface ConversationStore {
     readonly channel: Channel;
     readonly state: ConversationState;
     readonly locale?: string | undefined;
+    readonly at: Date;
+  }): Promise<ConversationId>;
+  /**
+   * The open conversation of a debtor on a messaging channel, opened (with `state`) when there
+   * is none; two messages arriving together land in the same conversation.
+   */
+  openForRoute(input: {
+    readonly accountId: AccountId;
+    readonly debtorId: DebtorId;
+    readonly channel: Channel;
+    readonly provider: Provider;
+    readonly address: string;
+    readonly state: ConversationState;
     readonly at: Date;
   }): Promise<ConversationId>;
   /**

@@ -3,14 +3,18 @@ import type { LocalDate } from '../../domain/dates.js';
 import type { ConversationState, EngineAction } from '../../domain/engine/index.js';
 import { assertNever } from '../../domain/errors.js';
 import type { AccountId, Channel, ConversationId, DebtorId } from '../../domain/model.js';
+import type { Provider } from '../../domain/messaging/message.js';
 import type { CurrencyCode, Minor } from '../../domain/money.js';
 import { chainHash, type TranscriptEntry } from '../../domain/transcript.js';
 import type {
+  CompletedTurn,
   ConversationSnapshot,
   ConversationStore,
   ConversationTransaction,
   NewTranscriptMessage,
 } from '../../ports/conversation-store.js';
+
+type TranscriptRow = TranscriptEntry & { readonly prevHash: string | null; readonly hash: string };
 import { withTransaction } from './database.js';
 
 interface SnapshotRow {
@@ -20,6 +24,8 @@ interface SnapshotRow {
   status: 'open' | 'closed';
   state: ConversationState;
   turn_count: number;
+  provider: Provider | null;
+  address: string | null;
   last_seq: number;
   last_hash: string | null;
   debtor_id: string;
@@ -42,7 +48,7 @@ interface SnapshotRow {
 }
 
 const snapshotSql = /* sql */ `
-SELECT c.id, c.channel, c.owner, c.status, c.state, c.turn_count, c.last_seq, c.last_hash,
+SELECT c.id, c.channel, c.owner, c.status, c.state, c.turn_count, c.provider, c.address, c.last_seq, c.last_hash,
        d.id AS debtor_id, d.debtor_ref, d.name, d.document_id, d.time_zone, COALESCE(c.locale, d.locale) AS locale, d.segment AS debtor_segment,
        a.id AS account_id, a.account_ref, a.currency, a.balance_minor, a.due_date, a.product,
        a.min_payment_minor, a.segment AS account_segment,
@@ -69,6 +75,7 @@ function toSnapshot(row: SnapshotRow): ConversationSnapshot {
     status: row.status,
     state: row.state,
     turnCount: row.turn_count,
+    route: row.provider !== null && row.address !== null ? { provider: row.provider, address: row.address } : undefined,
     debtor: {
       id: row.debtor_id as DebtorId,
       ref: row.debtor_ref,
@@ -116,50 +123,115 @@ class PostgresConversationTransaction implements ConversationTransaction {
     return (rowCount ?? 0) > 0;
   }
 
-  async append(messages: readonly NewTranscriptMessage[], at: Date): Promise<void> {
-    if (messages.length === 0) return;
-    const columns = 14;
-    const values: unknown[] = [];
-    const tuples: string[] = [];
-    for (const message of messages) {
+  /**
+   * One statement for what every turn writes (transcript rows, audit rows, the conversation's
+   * state and chain head), plus one per domain record the turn's actions stand for.
+   */
+  async complete(turn: CompletedTurn): Promise<void> {
+    const { actions, at, state } = turn;
+    await this.writeRecords(actions, at);
+    await this.writeOutbox(turn);
+    if (turn.claimAttachment !== undefined) {
+      await this.client.query(
+        `UPDATE payment_claims SET attachments = attachments || $2::jsonb
+          WHERE id = (SELECT id FROM payment_claims WHERE account_id = $1 AND status = 'open' ORDER BY created_at DESC LIMIT 1)`,
+        [this.conversation.account.id, JSON.stringify([{ ...turn.claimAttachment, at: at.toISOString() }])],
+      );
+    }
+    const rows = this.chain(turn.messages, at);
+    const column = <T>(pick: (row: TranscriptRow) => T): T[] => rows.map(pick);
+    const { id: conversationId, account } = this.conversation;
+    await this.client.query(
+      `WITH appended AS (
+         INSERT INTO messages (conversation_id, seq, direction, author, body, payload, provider_message_id,
+                               flow_id, flow_version, prompt_id, prompt_version, created_at, prev_hash, hash)
+         SELECT $1, m.seq, m.direction, m.author, m.body, m.payload, m.provider_message_id,
+                m.flow_id, m.flow_version, m.prompt_id, m.prompt_version, $2, m.prev_hash, m.hash
+           FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[],
+                       $9::text[], $10::int[], $11::text[], $12::int[], $13::text[], $14::text[])
+                AS m(seq, direction, author, body, payload, provider_message_id,
+                     flow_id, flow_version, prompt_id, prompt_version, prev_hash, hash)
+       ), audited AS (
+         INSERT INTO audit_log (at, actor, action, entity_type, entity_id, data)
+         SELECT $2, 'bot', a.action, 'conversation', $1::text, a.data || jsonb_build_object('accountId', $15::text)
+           FROM unnest($16::text[], $17::jsonb[]) AS a(action, data)
+       )
+       UPDATE conversations
+          SET state = $18, owner = $19, status = $20, turn_count = turn_count + 1, last_seq = $21,
+              last_hash = $22, flow_id = $23, flow_version = $24, updated_at = $2,
+              last_inbound_at = GREATEST(last_inbound_at, $25)
+        WHERE id = $1`,
+      [
+        conversationId,
+        at,
+        column((r) => r.seq),
+        column((r) => r.direction),
+        column((r) => r.author),
+        column((r) => r.body),
+        column((r) => JSON.stringify(r.payload ?? {})),
+        column((r) => r.providerMessageId),
+        column((r) => r.flowId),
+        column((r) => r.flowVersion),
+        column((r) => r.promptId),
+        column((r) => r.promptVersion),
+        column((r) => r.prevHash),
+        column((r) => r.hash),
+        account.id,
+        actions.map((a) => a.type),
+        actions.map((a) => JSON.stringify(a)),
+        JSON.stringify(state),
+        state.owner,
+        state.isWrongNumber ? 'closed' : 'open',
+        this.lastSeq,
+        this.lastHash,
+        state.flowId,
+        state.flowVersion,
+        turn.inboundAt ?? null,
+      ],
+    );
+  }
+
+  private async writeOutbox(turn: CompletedTurn): Promise<void> {
+    const route = this.conversation.route;
+    const messages = turn.outbox ?? [];
+    if (route === undefined || messages.length === 0) return;
+    await this.client.query(
+      `INSERT INTO outbox (conversation_id, debtor_id, provider, recipient, author, content, locale, is_opt_out_notice,
+                           next_attempt_at, created_at, updated_at)
+       SELECT $1, $2, $3, $4, m.author, m.content, m.locale, m.notice, $5, $5, $5
+         FROM unnest($6::text[], $7::jsonb[], $8::text[], $9::boolean[]) WITH ORDINALITY AS m(author, content, locale, notice, n)
+        ORDER BY m.n`,
+      [
+        this.conversation.id,
+        this.conversation.debtor.id,
+        route.provider,
+        route.address,
+        turn.at,
+        messages.map((m) => m.author),
+        messages.map((m) => JSON.stringify(m.content)),
+        messages.map((m) => m.locale),
+        messages.map((m) => m.isOptOutNotice),
+      ],
+    );
+  }
+
+  /** Numbers and hash-chains new transcript rows after the conversation's current head. */
+  private chain(messages: readonly NewTranscriptMessage[], at: Date): TranscriptRow[] {
+    return messages.map((message) => {
       const entry: TranscriptEntry = {
         ...message,
         conversationId: this.conversation.id,
         seq: this.lastSeq + 1,
         createdAt: at,
       };
-      const hash = chainHash(this.lastHash, entry);
-      const base = values.length;
-      tuples.push(`(${Array.from({ length: columns }, (_, i) => `$${base + i + 1}`).join(', ')})`);
-      values.push(
-        entry.conversationId,
-        entry.seq,
-        entry.direction,
-        entry.author,
-        entry.body,
-        JSON.stringify(entry.payload ?? {}),
-        entry.providerMessageId,
-        entry.flowId,
-        entry.flowVersion,
-        entry.promptId,
-        entry.promptVersion,
-        at,
-        this.lastHash,
-        hash,
-      );
-      this.lastSeq = entry.seq;
-      this.lastHash = hash;
-    }
-    await this.client.query(
-      `INSERT INTO messages (conversation_id, seq, direction, author, body, payload, provider_message_id,
-                             flow_id, flow_version, prompt_id, prompt_version, created_at, prev_hash, hash)
-       VALUES ${tuples.join(', ')}`,
-      values,
-    );
+      const row = { ...entry, prevHash: this.lastHash, hash: chainHash(this.lastHash, entry) };
+      this.lastSeq = row.seq;
+      this.lastHash = row.hash;
+      return row;
+    });
   }
 
-  async record(actions: readonly EngineAction[], at: Date): Promise<void> {
-    if (actions.length === 0) return;
+  private async writeRecords(actions: readonly EngineAction[], at: Date): Promise<void> {
     const { id: conversationId, account, debtor, channel } = this.conversation;
     for (const action of actions) {
       switch (action.type) {
@@ -259,39 +331,6 @@ class PostgresConversationTransaction implements ConversationTransaction {
           assertNever(action, 'engine action');
       }
     }
-    await this.client.query(
-      `INSERT INTO audit_log (at, actor, action, entity_type, entity_id, data)
-       SELECT $1, 'bot', a.action, 'conversation', $2, a.data || jsonb_build_object('accountId', $3::text)
-         FROM unnest($4::text[], $5::jsonb[]) AS a(action, data)`,
-      [
-        at,
-        conversationId,
-        account.id,
-        actions.map((a) => a.type),
-        actions.map((a) => JSON.stringify(a)),
-      ],
-    );
-  }
-
-  async save(state: ConversationState, at: Date): Promise<void> {
-    const status = state.isWrongNumber ? 'closed' : 'open';
-    await this.client.query(
-      `UPDATE conversations
-          SET state = $2, owner = $3, status = $4, turn_count = turn_count + 1, last_seq = $5, last_hash = $6,
-              flow_id = $7, flow_version = $8, updated_at = $9
-        WHERE id = $1`,
-      [
-        this.conversation.id,
-        JSON.stringify(state),
-        state.owner,
-        status,
-        this.lastSeq,
-        this.lastHash,
-        state.flowId,
-        state.flowVersion,
-        at,
-      ],
-    );
   }
 }
 
@@ -336,6 +375,54 @@ export class PostgresConversationStore implements ConversationStore {
       ],
     );
     return rows[0]!.id as ConversationId;
+  }
+
+  async openForRoute(input: {
+    accountId: AccountId;
+    debtorId: DebtorId;
+    channel: Channel;
+    provider: Provider;
+    address: string;
+    state: ConversationState;
+    at: Date;
+  }): Promise<ConversationId> {
+    const find = async (): Promise<ConversationId | undefined> => {
+      const { rows } = await this.pool.query<{ id: string }>(
+        `SELECT id FROM conversations WHERE debtor_id = $1 AND channel = $2 AND status = 'open'`,
+        [input.debtorId, input.channel],
+      );
+      return rows[0]?.id as ConversationId | undefined;
+    };
+    const existing = await find();
+    if (existing !== undefined) {
+      // The debtor may write from another address of the same channel (a new number, LID vs phone).
+      await this.pool.query(`UPDATE conversations SET provider = $2, address = $3 WHERE id = $1 AND (provider, address) IS DISTINCT FROM ($2, $3)`, [
+        existing,
+        input.provider,
+        input.address,
+      ]);
+      return existing;
+    }
+    const { rows } = await this.pool.query<{ id: string }>(
+      `INSERT INTO conversations (debtor_id, account_id, channel, provider, address, owner, flow_id, flow_version, state, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+       ON CONFLICT (debtor_id, channel) WHERE status = 'open' AND channel <> 'web' DO NOTHING
+       RETURNING id`,
+      [
+        input.debtorId,
+        input.accountId,
+        input.channel,
+        input.provider,
+        input.address,
+        input.state.owner,
+        input.state.flowId,
+        input.state.flowVersion,
+        JSON.stringify(input.state),
+        input.at,
+      ],
+    );
+    const created = rows[0]?.id as ConversationId | undefined;
+    return created ?? ((await find()) as ConversationId);
   }
 
   async withConversation<T>(

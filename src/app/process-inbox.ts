@@ -1,0 +1,135 @@
+import { initialState } from '../domain/engine/index.js';
+import { AppError } from '../domain/errors.js';
+import { channelOf, inboundText, type InboundMessage, type Provider } from '../domain/messaging/message.js';
+import { renderMessage } from '../domain/messages/render.js';
+import type { InboundParser } from '../ports/channel.js';
+import type { ClaimedEvent, InboundEventStore, SenderDirectory } from '../ports/inbound-events.js';
+import type { OutboxStore } from '../ports/outbox.js';
+import { handleDebtorMessage, handleNonTextMessage, type ConversationDeps } from './conversations.js';
+
+export interface InboxProcessorDeps {
+  readonly events: InboundEventStore;
+  readonly parsers: ReadonlyMap<Provider, InboundParser>;
+  readonly directory: SenderDirectory;
+  readonly outbox: OutboxStore;
+  readonly conversations: ConversationDeps;
+  /** Locale for replies to senders we could not match (we know nothing else about them). */
+  readonly defaultLocale: string;
+  /** Tries before an event is failed for good. */
+  readonly maxAttempts?: number;
+  /** A worker that died mid-event leaves it `processing`; after this long another takes it. */
+  readonly staleAfterMs?: number;
+}
+
+export interface InboxRun {
+  readonly processed: number;
+  readonly failed: readonly { readonly id: string; readonly error: string; readonly isFinal: boolean }[];
+}
+
+/**
+ * Processes stored provider events: parses each with its provider's parser, applies delivery
+ * statuses to the outbox, and turns each debtor message into a conversation turn (whose
+ * replies the turn writes to the outbox). Safe to run again on the same events: turns are
+ * de-duplicated on the provider's message id, so a crash between a turn and marking its event
+ * processed produces no second turn.
+ */
+export async function processInbox(deps: InboxProcessorDeps, limit = 50): Promise<InboxRun> {
+  const now = deps.conversations.clock.now();
+  const claimed = await deps.events.claim(limit, now, deps.staleAfterMs ?? 60_000);
+  let processed = 0;
+  const failed: { id: string; error: string; isFinal: boolean }[] = [];
+  for (const event of claimed) {
+    try {
+      await processEvent(deps, event);
+      await deps.events.processed(event.id, deps.conversations.clock.now());
+      processed += 1;
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      const isFinal = err instanceof AppError ? err.code === 'bad_request' || event.attempts >= (deps.maxAttempts ?? 5) : event.attempts >= (deps.maxAttempts ?? 5);
+      await deps.events.failed(event.id, error, deps.conversations.clock.now(), isFinal);
+      failed.push({ id: event.id, error, isFinal });
+    }
+  }
+  return { processed, failed };
+}
+
+async function processEvent(deps: InboxProcessorDeps, event: ClaimedEvent): Promise<void> {
+  const parser = deps.parsers.get(event.provider);
+  if (parser === undefined) throw new AppError('internal', `no parser for provider ${event.provider}`);
+  let items;
+  try {
+    items = parser.parse(event.payload);
+  } catch (err) {
+    throw new AppError('bad_request', `unparseable ${event.provider} event: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  for (const item of items) {
+    if (item.type === 'status') {
+      await deps.outbox.applyStatus(item, deps.conversations.clock.now());
+    } else {
+      await receiveMessage(deps, item);
+    }
+  }
+}
+
+async function receiveMessage(deps: InboxProcessorDeps, message: InboundMessage): Promise<void> {
+  const now = deps.conversations.clock.now();
+  const { sender, content } = message;
+  const match = await deps.directory.match(sender, now);
+  if (match === undefined) {
+    // Reveal nothing to a number we cannot match; answer it once, and keep it for review.
+    const isFirst = await deps.directory.recordUnknown(sender, now);
+    if (isFirst && sender.provider !== 'web') {
+      await deps.outbox.enqueue({
+        provider: sender.provider,
+        recipient: sender.externalId,
+        content: { type: 'text', text: renderMessage(deps.conversations.bundle.catalogs, 'channel.unknown_sender', {}, deps.defaultLocale) },
+        locale: deps.defaultLocale,
+        at: now,
+      });
+    }
+    return;
+  }
+  const flow = deps.conversations.bundle.flows[deps.conversations.defaultFlowId];
+  if (flow === undefined) throw new AppError('flow_invalid', `flow "${deps.conversations.defaultFlowId}" is not loaded`);
+  const conversationId = await deps.conversations.store.openForRoute({
+    ...match,
+    channel: channelOf[sender.provider],
+    provider: sender.provider,
+    address: sender.externalId,
+    state: initialState(flow),
+    at: now,
+  });
+  const common = { conversationId, providerMessageId: message.providerMessageId, sentAt: message.sentAt };
+  switch (content.type) {
+    case 'text':
+      await handleDebtorMessage(deps.conversations, { ...common, text: content.text });
+      return;
+    case 'choice':
+      await handleDebtorMessage(deps.conversations, { ...common, text: inboundText(content), choiceId: content.optionId });
+      return;
+    case 'media': {
+      // A caption is something the debtor wrote: it is the message.
+      if (content.caption !== undefined && content.caption.trim() !== '' && content.kind !== 'image' && content.kind !== 'document') {
+        await handleDebtorMessage(deps.conversations, { ...common, text: content.caption });
+        return;
+      }
+      const kind = content.kind === 'image' || content.kind === 'document' ? 'image_or_document' : content.kind === 'sticker' ? 'unsupported' : 'audio_or_video';
+      await handleNonTextMessage(deps.conversations, {
+        ...common,
+        kind,
+        description: `[${content.kind}${content.fileName === undefined ? '' : ` ${content.fileName}`}]${content.caption === undefined ? '' : ` ${content.caption}`}`,
+        media: { provider: sender.provider, mediaRef: content.mediaRef, mimeType: content.mimeType },
+      });
+      return;
+    }
+    case 'location':
+      await handleNonTextMessage(deps.conversations, { ...common, kind: 'location', description: '[location]' });
+      return;
+    case 'contact':
+      await handleNonTextMessage(deps.conversations, { ...common, kind: 'contact', description: '[contact]' });
+      return;
+    case 'unsupported':
+      await handleNonTextMessage(deps.conversations, { ...common, kind: 'unsupported', description: `[${content.providerType}]` });
+      return;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Delivery rules for the outbox, pure: how long to wait before retrying, how fast one provider
+ * and one recipient may be sent to, and what a WhatsApp business may send when.
+ */
+
+/** Exponential backoff with full jitter: a random delay in [0, min(cap, base * 2^(attempt-1))]. */
+export function retryDelayMs(attempt: number, random: number, options: { baseMs?: number; capMs?: number } = {}): number {
+  const base = options.baseMs ?? 2_000;
+  const cap = options.capMs ?? 10 * 60_000;
+  const ceiling = Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
+  // Never less than a second: an immediate retry after a 429 only earns another 429.
+  return Math.max(1_000, Math.floor(random * ceiling));
+}
+
+export interface RateLimits {
+  /** Sends per second across the provider (WhatsApp Cloud 80, Telegram 30, a Twilio long code 1). */
+  readonly perSecond: number;
+  /** Minimum gap between two sends to the same recipient (WhatsApp about 6 s, Telegram 1 s). */
+  readonly perRecipientIntervalMs: number;
+}
+
+/**
+ * A token bucket per provider plus a minimum interval per recipient. `take` answers how long to
+ * wait (0: send now, and the send is counted). Time comes in as milliseconds.
+ */
+export class SendPacer {
+  private tokens: number;
+  private refilledAt: number;
+  private readonly lastSendTo = new Map<string, number>();
+
+  constructor(private readonly limits: RateLimits, nowMs: number) {
+    this.tokens = limits.perSecond;
+    this.refilledAt = nowMs;
+  }
+
+  take(recipient: string, nowMs: number): number {
+    this.tokens = Math.min(this.limits.perSecond, this.tokens + ((nowMs - this.refilledAt) / 1000) * this.limits.perSecond);
+    this.refilledAt = nowMs;
+    const last = this.lastSendTo.get(recipient);
+    const recipientWait = last === undefined ? 0 : last + this.limits.perRecipientIntervalMs - nowMs;
+    if (recipientWait > 0) return recipientWait;
+    if (this.tokens < 1) return Math.ceil(((1 - this.tokens) / this.limits.perSecond) * 1000);
+    this.tokens -= 1;
+    this.lastSendTo.set(recipient, nowMs);
+    if (this.lastSendTo.size > 50_000) this.forgetBefore(nowMs - this.limits.perRecipientIntervalMs);
+    return 0;
+  }
+
+  private forgetBefore(cutoffMs: number): void {
+    for (const [recipient, at] of this.lastSendTo) if (at < cutoffMs) this.lastSendTo.delete(recipient);
+  }
+}
+
+/** WhatsApp's customer-service window: free-form messages only within 24 h of the debtor's last message. */
+export const whatsAppWindowMs = 24 * 3600 * 1000;
+
+export function isInsideWhatsAppWindow(lastInboundAt: Date | null, now: Date): boolean {
+  return lastInboundAt !== null && now.getTime() - lastInboundAt.getTime() < whatsAppWindowMs;
+}

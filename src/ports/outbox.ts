@@ -1,0 +1,45 @@
+import type { OutboundContent, Provider } from '../domain/messaging/message.js';
+import type { DeliveryStatus } from '../domain/messaging/message.js';
+
+/** An outbox row claimed for sending, with what the dispatcher must check first. */
+export interface ClaimedOutboxRow {
+  readonly id: string;
+  readonly provider: Provider;
+  readonly recipient: string;
+  readonly author: 'bot' | 'agent' | 'system';
+  readonly content: OutboundContent;
+  readonly locale: string;
+  readonly attempts: number;
+  readonly isOptOutNotice: boolean;
+  /** The conversation's owner now: a bot message is cancelled once an agent owns it. */
+  readonly conversationOwner: 'bot' | 'agent' | null;
+  /** The debtor opted out of this row's channel (or of all channels). */
+  readonly isOptedOut: boolean;
+  /** The debtor's last inbound message on the conversation (WhatsApp's 24-hour window). */
+  readonly lastInboundAt: Date | null;
+}
+
+/** A message outside any conversation (the one reply to an unknown sender). */
+export interface LooseOutboxMessage {
+  readonly provider: Provider;
+  readonly recipient: string;
+  readonly content: OutboundContent;
+  readonly locale: string;
+  readonly at: Date;
+}
+
+export interface OutboxStore {
+  /** Queues a message that belongs to no conversation. */
+  enqueue(message: LooseOutboxMessage): Promise<void>;
+  /** Moves up to `limit` due pending rows to `sending` and returns them. */
+  claimDue(limit: number, now: Date): Promise<ClaimedOutboxRow[]>;
+  markSent(id: string, providerMessageId: string, at: Date): Promise<void>;
+  /** Back to pending at `nextAttemptAt`; `isAttempt` false when only pacing delayed it. */
+  reschedule(id: string, nextAttemptAt: Date, reason: string | null, isAttempt: boolean): Promise<void>;
+  markFailed(id: string, reason: string, at: Date): Promise<void>;
+  cancel(id: string, reason: string, at: Date): Promise<void>;
+  /** Rows left `sending` by a crash are marked `unknown`: never resent blindly. */
+  markStaleUnknown(claimedBefore: Date, at: Date): Promise<number>;
+  /** Applies a provider's delivery report to the row it names; false when no row matches. */
+  applyStatus(status: DeliveryStatus, at: Date): Promise<boolean>;
+}
