@@ -131,25 +131,86 @@ export function step(input: StepInput): StepResult {
   };
 }
 
-/** A quick reply or a clarifying answer counts as its intent, with full confidence. */
+/**
+ * A quick reply or a clarifying answer counts as its intent, with full confidence. Debtors on
+ * text-only channels (SMS, WhatsApp without buttons) answer by typing the option's number
+ * ("2") or its label ("Elegir fecha"), so both count as picking it. After a clarifying
+ * question, an answer that points to exactly one of the offered intents picks it too, with
+ * the entities of the question's turn kept ("voy a pagar 300 mil" ... "el lunes").
+ */
 function resolveChoice(turn: Turn): void {
-  const choice = turn.entities.choice;
   const clarifying = turn.state.clarifying;
   turn.state.clarifying = null;
-  if (choice === undefined) return;
-  const offered = clarifying?.intents.find((intent) => choice === `intent:${intent}`);
-  if (offered !== undefined && clarifying) {
-    turn.intent = offered;
-    turn.confidence = 1;
-    turn.entities = { ...clarifying.entities, ...withoutChoice(turn.entities) };
-    return;
+  if (clarifying) {
+    const offered = clarifying.intents.map((intent) => ({
+      id: `intent:${intent}`,
+      labelKey: `intent.${intent}`,
+      intent,
+    }));
+    const picked = pickOffered(turn, offered) ?? soleOfferedIntent(turn, clarifying.intents);
+    if (picked !== undefined) {
+      turn.intent = picked;
+      turn.confidence = 1;
+      turn.entities = { ...clarifying.entities, ...withoutChoice(turn.entities) };
+      return;
+    }
   }
   const current = turn.state.stepId === null ? undefined : turn.flow.steps[turn.state.stepId];
-  const option = current?.options.find((o) => o.id === choice);
-  if (option) {
-    turn.intent = option.intent;
+  const options = (current?.options ?? []).map((o) => ({
+    id: o.id,
+    labelKey: o.label,
+    intent: o.intent,
+  }));
+  const picked = pickOffered(turn, options);
+  if (picked !== undefined) {
+    turn.intent = picked;
     turn.confidence = 1;
   }
+}
+
+/** The offered choice the debtor picked: by id (a button), by number, or by typing its label. */
+function pickOffered(
+  turn: Turn,
+  offered: readonly { id: string; labelKey: string; intent: Intent }[],
+): Intent | undefined {
+  const choice = turn.entities.choice;
+  if (choice !== undefined) {
+    const byId = offered.find((o) => o.id === choice);
+    if (byId) return byId.intent;
+    const index = /^\d{1,2}$/.test(choice) ? Number(choice) - 1 : -1;
+    const byNumber = offered[index];
+    if (byNumber) return byNumber.intent;
+  }
+  const typed = comparable(turn.input.text);
+  if (typed === '') return undefined;
+  const { catalog, facts } = turn.input;
+  return offered.find(
+    (o) => comparable(renderMessage(catalog, o.labelKey, {}, facts.debtor.locale)) === typed,
+  )?.intent;
+}
+
+/**
+ * The one offered intent the answer points to, when it points to exactly one. Never a yes:
+ * a yes that records money must be explicit on its own.
+ */
+function soleOfferedIntent(turn: Turn, offered: readonly Intent[]): Intent | undefined {
+  const { understanding } = turn.input;
+  if (understanding.intent === 'affirm' || !offered.includes(understanding.intent))
+    return undefined;
+  const rivals = understanding.alternatives.filter(
+    (a) => a.intent !== understanding.intent && offered.includes(a.intent),
+  );
+  return rivals.length === 0 ? understanding.intent : undefined;
+}
+
+/** Text reduced for comparing a typed answer with a label: lower case, no accents or marks. */
+function comparable(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 function withoutChoice(entities: Entities): Entities {

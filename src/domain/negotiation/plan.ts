@@ -110,8 +110,8 @@ function buildPlan(
 
 /**
  * Decides an installment proposal. A count above the allowed maximum is countered with the
- * maximum; an amount per installment becomes the count that keeps every installment at or above
- * it (`floor(balance / amount)`), capped; an unallowed frequency or date becomes the rule's
+ * maximum; an amount per installment becomes the count that keeps installments within the
+ * debtor's stated budget (`ceil(balance / amount)`), capped at the maximum; an unallowed frequency or date becomes the rule's
  * preferred one. Anything that changes what the debtor asked for is a counter.
  */
 export function evaluatePlan(
@@ -153,7 +153,7 @@ export function evaluatePlan(
       reasons.push('amount_adjusted');
     }
   } else if (proposal.installmentAmount !== undefined && proposal.installmentAmount > 0) {
-    const wanted = Math.max(1, Math.floor(account.balance / proposal.installmentAmount));
+    const wanted = Math.max(1, Math.ceil(account.balance / proposal.installmentAmount));
     count = Math.max(2, Math.min(wanted, maxCount));
     const amounts = planAmounts(account.balance, count, rule);
     if (wanted > maxCount) {

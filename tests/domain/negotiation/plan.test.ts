@@ -46,7 +46,7 @@ describe('evaluatePlan', () => {
     expect(maxInstallmentsFor(account(30_000_00), rule())).toBe(6);
   });
 
-  it('turns "200 por mes" into the count that keeps installments at or above 200', () => {
+  it('turns "200 por mes" into the count that keeps installments within that budget', () => {
     const r = rule({ minInstallment: { ARS: '100.00' } });
     const exact = evaluatePlan(account(1_000_00), { installmentAmount: minor(200_00) }, r, today);
     expect(exact.type).toBe('accept');
@@ -58,8 +58,10 @@ describe('evaluatePlan', () => {
     const uneven = evaluatePlan(account(1_100_00), { installmentAmount: minor(200_00) }, r, today);
     expect(uneven.type).toBe('counter');
     if (uneven.type === 'reject') throw new Error('unexpected');
-    expect(uneven.plan.installments).toHaveLength(5);
-    expect(uneven.plan.installments.every((i) => i.amount >= 200_00)).toBe(true);
+    expect(uneven.plan.installments).toHaveLength(6);
+    // Every installment but the first (which carries the remainder) is within the budget.
+    expect(uneven.plan.installments.slice(1).every((i) => i.amount <= 200_00)).toBe(true);
+    expect(uneven.plan.installments.reduce((sum, i) => sum + i.amount, 0)).toBe(1_100_00);
   });
 
   it('counters an amount that would need more installments than allowed', () => {

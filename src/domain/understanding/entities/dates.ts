@@ -5,7 +5,9 @@
  *
  * Decisions:
  * - A weekday ("el viernes", "el próximo viernes", "next friday") is the next such day
- *   strictly after today, never today and never the week after.
+ *   strictly after today, never today and never the week after. Marked as past ("el sábado
+ *   pasado", "last friday") it is the last such day strictly before today.
+ * - "ayer" / "antier" (and "ontem", "yesterday") are past days: a payment already made.
  * - A day of month ("el 30", "el día 5", "dia 10", "the 15th") is its next occurrence, today
  *   included; a day a month lacks ("el 31" in November) moves to the next month having it.
  * - "la quincena" is the 15th or the month's last day, whichever comes strictly after today.
@@ -58,6 +60,11 @@ interface LangRules {
   readonly numeric: RegExp;
   readonly dayAfterTomorrow: RegExp;
   readonly tomorrow: RegExp;
+  /** Days already gone, for payments made ("ya pagué ayer"). */
+  readonly dayBeforeYesterday: RegExp;
+  readonly yesterday: RegExp;
+  /** A weekday marked as past ("el sábado pasado", "last friday"): the last one before today. */
+  readonly lastWeekday: RegExp;
   readonly today: RegExp;
   readonly monthEnd: RegExp;
   readonly nextMonthEnd: RegExp;
@@ -102,6 +109,12 @@ function rules(lang: Lang): LangRules {
         ...common,
         dayAfterTomorrow: /\bpasado manana\b/g,
         tomorrow: /(?<!\b(?:la|esta|en la|por la|de la|una|de) )\bmanana\b/g,
+        dayBeforeYesterday: /\b(?:antier|anteayer|antes de ayer)\b/g,
+        yesterday: /\bayer\b/g,
+        lastWeekday: new RegExp(
+          `\\b(?:el |este )?(${weekdays.join('|')}) (?:pasado|anterior)(?! manana)\\b`,
+          'g',
+        ),
         today: /\b(?:hoy(?: mismo)?|el dia de hoy|ahorita mismo|ahora mismo)\b/g,
         nextMonthEnd:
           /\b(?:a |para |al )?(?:fin|final|fines|finales) (?:de|del) (?:proximo mes|mes que viene|otro mes)\b/g,
@@ -125,6 +138,12 @@ function rules(lang: Lang): LangRules {
         ...common,
         dayAfterTomorrow: /\bdepois de amanha\b/g,
         tomorrow: /\bamanha\b/g,
+        dayBeforeYesterday: /\banteontem\b/g,
+        yesterday: /\bontem\b/g,
+        lastWeekday: new RegExp(
+          `\\b(?:(?:na|no|nessa|nesse) )?(?:(${weekdays.join('|')})(?: feira)? passad[oa]|(?:ultima|ultimo) (${weekdays.join('|')})(?: feira)?)\\b`,
+          'g',
+        ),
         today: /\b(?:hoje(?: mesmo)?|agora mesmo)\b/g,
         nextMonthEnd: /\b(?:no )?(?:fim|final) do (?:proximo mes|mes que vem)\b/g,
         monthEnd:
@@ -147,6 +166,9 @@ function rules(lang: Lang): LangRules {
         ...common,
         dayAfterTomorrow: /\bday after tomorrow\b/g,
         tomorrow: /\btomorrow\b/g,
+        dayBeforeYesterday: /\bday before yesterday\b/g,
+        yesterday: /\byesterday\b/g,
+        lastWeekday: new RegExp(`\\b(?:on )?last (${weekdays.join('|')})\\b`, 'g'),
         today: /\b(?:today|tonight|right now)\b/g,
         nextMonthEnd: /\bend of next month\b/g,
         monthEnd:
@@ -209,6 +231,11 @@ export function nextQuincena(today: LocalDate): LocalDate {
   const last = endOfMonth(today);
   if (today < last) return last;
   return `${addDays(today, 1).slice(0, 8)}15` as LocalDate;
+}
+
+function lastWeekday(today: LocalDate, weekday: number): LocalDate {
+  const delta = (dayOfWeek(today) - weekday + 7) % 7;
+  return addDays(today, -(delta === 0 ? 7 : delta));
 }
 
 function nextWeekday(today: LocalDate, weekday: number): LocalDate {
@@ -289,12 +316,19 @@ export function extractDate(
     resolveWith(masked, r.nextMonthEnd, () => endOfMonth(addMonths(today, 1))) ??
     resolveWith(masked, r.monthEnd, () => endOfMonth(today)) ??
     resolveWith(masked, r.quincena, () => nextQuincena(today)) ??
+    resolveWith(masked, r.lastWeekday, (m) => {
+      const index = r.weekdayIndex.get(m[1] ?? m[2] ?? '');
+      return index === undefined ? undefined : lastWeekday(today, index);
+    }) ??
     resolveWith(masked, r.weekday, (m) => {
       const name = m[1] ?? m[2] ?? m[3];
       const index = r.weekdayIndex.get(name ?? '');
       return index === undefined ? undefined : nextWeekday(today, index);
     }) ??
     resolveWith(masked, r.dayOfMonth, (m) => nextDayOfMonth(today, Number(m[1] ?? m[2]))) ??
+    // Past days last: "ayer no pude, pero el viernes le pago" is about Friday.
+    resolveWith(masked, r.dayBeforeYesterday, () => addDays(today, -2)) ??
+    resolveWith(masked, r.yesterday, () => addDays(today, -1)) ??
     resolveWith(masked, r.vague, () => 'vague');
   if (found) {
     const text = masked.text.slice(found.index, found.index + found.length).trim();

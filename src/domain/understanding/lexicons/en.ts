@@ -132,6 +132,11 @@ export const en: Lexicon = {
     ],
   ],
   talk_to_human: [
+    // A lawyer, a bankruptcy or a deceased account holder: only a person may handle these.
+    [
+      0.85,
+      '(?:my|an|the) (?:lawyer|attorney)|represented by|bankruptcy|bankrupt|chapter (?:7|11|13|seven|thirteen)|(?:the )?account holder (?:has )?(?:died|passed away|is deceased)|(?:he|she) (?:was|is) the account holder|deceased',
+    ],
     [
       0.85,
       '(?:talk|speak|chat) (?:to|with) (?:a |an |someone|somebody|a real|the )?(?:real )?(?:person|human|agent|representative|rep|supervisor|manager|someone|somebody|operator)|real person|human being|live (?:agent|person)|customer service',
@@ -144,6 +149,10 @@ export const en: Lexicon = {
   opt_out: [
     [0.95, '^(?:stop|stop all|unsubscribe|cancel|end|quit|opt out|remove me|stopall)$'],
     [
+      0.95,
+      '^(?:(?:actually|please|just|ok|so|no|i said) )+(?:stop|stop all|unsubscribe|opt out)(?: (?:please|now|thanks|thank you))*$|^(?:stop|unsubscribe)(?: (?:please|now|thanks|thank you))+$',
+    ],
+    [
       0.9,
       'stop (?:texting|messaging|calling|contacting|bothering|harassing|sending)|do not (?:text|call|contact|message) me|leave me alone|remove (?:me|my number) from|take me off|opt out|unsubscribe|no more (?:texts|messages|calls)|harass',
     ],
@@ -151,8 +160,11 @@ export const en: Lexicon = {
   abuse: [
     [
       0.8,
-      'fuck|f off|shit|bitch|asshole|bastard|idiot|stupid|moron|scumbag|scammers|thieves|crooks|pathetic|losers|dickhead|dick|cunt|go to hell|screw you|piece of|damn you|emoji_angry',
+      'fuck|f off|shit|bitch|asshole|bastard|idiot|stupid|moron|scumbag|scammers|thieves|crooks|pathetic|losers|dickhead|dick|cunt|go to hell|screw you|piece of|damn you',
     ],
+    // One angry face is often frustration ("i already paid 😤"), not abuse; a string of them is.
+    [0.5, 'emoji_angry'],
+    [0.25, 'emoji_angry emoji_angry'],
   ],
   distress: [
     [

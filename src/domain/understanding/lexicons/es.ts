@@ -46,6 +46,10 @@ export const es: Lexicon = {
       0.75,
       'chao|adios|hasta (?:luego|pronto|manana|la proxima)|nos vemos|que (?:este|estes|esten) bien|cuidese|cuidate|bendiciones|nos hablamos|buen dia para usted',
     ],
+    [
+      0.75,
+      '(?:luego|despues|mas tarde|ahorita) (?:te|le|les) (?:escribo|hablo|aviso|contesto|marco)|(?:te|le|les) (?:escribo|hablo|aviso|contesto) (?:luego|despues|mas tarde|manana)|hablamos (?:luego|despues|manana|mas tarde)',
+    ],
   ],
   ask_balance: [
     [
@@ -127,7 +131,7 @@ export const es: Lexicon = {
     ],
     [
       0.75,
-      '(?:pagar|pagarlo|pagarla|pago) (?:en|por|a) (?:cuotas|partes|abonos|plazos|mensualidades)|(?:en|por|a) (?:cuotas|abonos|plazos|mensualidades)|chance de pagar|pagar de a poco|pagar poco a poco|(?:se|me) (?:puede|pueden) (?:dar|hacer) (?:un )?(?:plan|acuerdo)',
+      '(?:pagar|pagarlo|pagarla|pago) (?:en|por|a) (?:cuotas|partes|abonos|plazos|mensualidades)|(?:en|por|a) (?:cuotas|cuotitas|abonos|abonitos|plazos|mensualidades)|chance de pagar|pagar de a poco|pagar poco a poco|(?:se|me) (?:puede|pueden) (?:dar|hacer) (?:un )?(?:plan|acuerdo)',
     ],
     [0.6, 'plazos?|arreglo|poco a poco|de a poco|por partes|en partes|ir pagando'],
     [0.4, 'acuerdo|(?:quiero|quisiera|podemos|se puede) (?:negociar|llegar a un acuerdo)'],
@@ -143,9 +147,14 @@ export const es: Lexicon = {
     [0.5, `(?:le|te|les|lo|la)? ?(?:${payVerbs})`],
     [
       0.45,
-      '(?:voy a|vo a|puedo|podria|pienso|alcanzo a) (?:pagar|depositar|consignar|transferir|cancelar|abonar|liquidar|yapear)|sin falta|me comprometo|prometo|cuente con eso|seguro (?:le|te) pago',
+      '(?:voy a|vo a|puedo|podria|pienso|alcanzo a) (?:pagar|depositar|consignar|transferir|cancelar|abonar|liquidar|yapear)|(?:le|te|les) (?:voy a|vo a) (?:dar|mandar|pasar|girar)|sin falta|me comprometo|prometo|cuente con eso|seguro (?:le|te) pago',
     ],
     [-0.5, 'si (?:pago|le pago|te pago|cancelo|liquido)'],
+    // Moving the date of an offer on the table: "no, mejor el lunes", "mejor pasado mañana".
+    [
+      0.3,
+      'mejor (?:el|la|para el|para la|hasta el|hasta la|pasado manana|manana|hoy|a fin|a finales|al final|en la quincena)',
+    ],
   ],
   ask_discount: [
     [
@@ -254,6 +263,11 @@ export const es: Lexicon = {
     ],
   ],
   talk_to_human: [
+    // A lawyer, an insolvency or a deceased account holder: only a person may handle these.
+    [
+      0.85,
+      '(?:mi|su|un|el) abogad[oa]|(?:hable|hablen|comuniquese|comuniquense|contacte|contacten) con mi (?:abogad[oa]|apoderad[oa])|insolvencia|quiebra|concurso (?:preventivo|de acreedores)|reorganizacion empresarial|(?:el|la) titular (?:ya )?(?:fallecio|murio)|(?:fallecio|murio)(?: \\w+){0,4} (?:era|es) (?:el|la) titular|era (?:el|la) titular',
+    ],
     [
       0.85,
       '(?:hablar|comunicarme|comunicar|conversar|contactar|atender|atienda|atiendan)(?: con)? (?:un |una |el |la |algun |alguna )?(?:asesor|persona|humano|agente|ejecutiv[oa]|operador[a]?|representante|supervisor|gerente|encargad[oa]|alguien)',
@@ -277,6 +291,10 @@ export const es: Lexicon = {
       '^(?:baja|stop|alto|unsubscribe|darme de baja|dar de baja|no mas|basta|cancelar suscripcion|salir)$',
     ],
     [
+      0.95,
+      '^(?:(?:ya|por favor|ok|no|porfa|oiga|oye) )+(?:baja|stop|alto|basta|no mas)(?: (?:por favor|gracias|ya|porfa))*$|^(?:baja|stop|basta)(?: (?:por favor|gracias|ya|porfa))+$',
+    ],
+    [
       0.9,
       'no me (?:vuelvan|vuelvas|vuelva) a (?:escribir|llamar|molestar|contactar)|no me (?:escriban|escribas|escriba|manden|mandes|envien|llamen|llames|molesten|contacten|jodan)|(?:ya )?no (?:quiero|deseo) (?:recibir|que me) (?:mas )?(?:mensajes|escriban|llamen|llamadas|sus mensajes)',
     ],
@@ -296,8 +314,11 @@ export const es: Lexicon = {
     ],
     [
       0.7,
-      'vete a la|vayanse a la|andate a la|anda a la|chupa(?:la|me|mela)|metetela|emoji_angry|jodete|jodanse|a la mierda|al carajo|carajo',
+      'vete a la|vayanse a la|andate a la|anda a la|chupa(?:la|me|mela)|metetela|jodete|jodanse|a la mierda|al carajo|carajo',
     ],
+    // One angry face is often frustration ("ya pagué 😤"), not abuse; a string of them is.
+    [0.5, 'emoji_angry'],
+    [0.25, 'emoji_angry emoji_angry'],
   ],
   distress: [
     [

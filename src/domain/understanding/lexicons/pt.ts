@@ -132,6 +132,11 @@ export const pt: Lexicon = {
     ],
   ],
   talk_to_human: [
+    // A lawyer, a bankruptcy or a deceased account holder: only a person may handle these.
+    [
+      0.85,
+      '(?:meu|minha|um|o) advogad[oa]|falem? com (?:meu|minha) advogad[oa]|falencia|recuperacao judicial|insolvencia|superendividamento|(?:o|a) titular (?:ja )?(?:faleceu|morreu)|(?:faleceu|morreu)(?: \\w+){0,4} (?:era|e) (?:o|a) titular|era (?:o|a) titular|falecid[oa]',
+    ],
     [
       0.85,
       '(?:falar|conversar) com (?:um |uma |o |a |algum |alguma )?(?:atendente|pessoa|humano|humana|operador|operadora|gerente|supervisor|alguem)|atendente|atendimento humano|pessoa de verdade|(?:alguem|pessoa) real|me liga|me ligue|me liguem|(?:alguem|algum) humano',
@@ -140,15 +145,22 @@ export const pt: Lexicon = {
   opt_out: [
     [0.95, '^(?:sair|parar|pare|stop|cancelar|descadastrar|chega)$'],
     [
+      0.95,
+      '^(?:(?:por favor|ja|ok|eu disse) )+(?:sair|parar|pare|stop|descadastrar|chega)(?: (?:por favor|obrigad[oa]))*$|^(?:sair|pare|stop|chega)(?: (?:por favor|obrigad[oa]))+$',
+    ],
+    [
       0.9,
-      'parem? de (?:me )?(?:mandar|enviar|ligar|encher|perturbar|incomodar|escrever)|nao (?:me )?(?:mande|mandem|envie|enviem|ligue|liguem|escreva|escrevam|perturbe|incomode)(?:m)? mais|(?:me )?(?:tira|tirem|remova|removam|exclua|excluam) (?:meu numero )?(?:da|dessa) (?:lista|base)|descadastr\\w*|nao quero (?:mais )?receber|me deixem? em paz|assedio',
+      'par(?:e|em|a) de (?:me )?(?:mandar|enviar|ligar|encher|perturbar|incomodar|escrever)|nao (?:me )?(?:mande|mandem|envie|enviem|ligue|liguem|escreva|escrevam|perturbe|incomode)(?:m)? mais|(?:me )?(?:tira|tirem|remova|removam|exclua|excluam) (?:meu numero )?(?:da|dessa) (?:lista|base)|descadastr\\w*|nao quero (?:mais )?receber|me deixem? em paz|assedio',
     ],
   ],
   abuse: [
     [
       0.8,
-      'vai (?:se foder|tomar no cu|pro inferno|a merda)|foder|porra|caralho|merda|filh[oa] da puta|fdp|puta que pariu|ladr(?:ao|oes|ona)|bando de|safad[oa]s?|vagabund[oa]s?|otari[oa]s?|idiota|imbecil|desgracad[oa]s?|lixo|corno|arrombad[oa]s?|emoji_angry|trambiqueir[oa]s?|picaret[ao]s?',
+      'vai (?:se foder|tomar no cu|pro inferno|a merda)|foder|porra|caralho|merda|filh[oa] da puta|fdp|puta que pariu|ladr(?:ao|oes|ona)|bando de|safad[oa]s?|vagabund[oa]s?|otari[oa]s?|idiota|imbecil|desgracad[oa]s?|lixo|corno|arrombad[oa]s?|trambiqueir[oa]s?|picaret[ao]s?',
     ],
+    // One angry face is often frustration ("já paguei 😤"), not abuse; a string of them is.
+    [0.5, 'emoji_angry'],
+    [0.25, 'emoji_angry emoji_angry'],
   ],
   distress: [
     [
