@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerConverse } from './adapters/cli/converse.js';
 import { registerEvalNlu } from './adapters/cli/eval-nlu.js';
 import { registerFlows } from './adapters/cli/flows.js';
 import { registerImport } from './adapters/cli/import.js';
@@ -23,8 +24,17 @@ program
     const config = loadConfig(process.env);
     const logger = createLogger(config.logLevel);
     const running = await startServer(config, logger);
-    process.stdout.write(`\ncuota is running on ${running.url}  (store: ${config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})\n`);
-    process.stdout.write(`  web chat:  ${running.url}/chat\n  API:       ${running.url}/api/v1/openapi.json\n\n`);
+    process.stdout.write(
+      `\ncuota is running on ${running.url}  (store: ${config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})\n`,
+    );
+    process.stdout.write(
+      `  web chat:  ${running.url}/chat\n  API:       ${running.url}/api/v1/openapi.json\n`,
+    );
+    if (running.apiKey !== undefined)
+      process.stdout.write(
+        `  API key:   ${running.apiKey}  (generated for development; kept in ${config.dataDir}/api-key)\n`,
+      );
+    process.stdout.write('\n');
     let isStopping = false;
     const shutdown = (signal: string): void => {
       if (isStopping) return;
@@ -56,6 +66,7 @@ program
 registerImport(program);
 registerDemoData(program);
 registerFlows(program);
+registerConverse(program);
 registerEvalNlu(program);
 
 try {
@@ -67,7 +78,9 @@ try {
     process.stderr.write(`cuota: ${err.message}\n`);
     process.exitCode = err.code === 'config_invalid' ? 78 : 1;
   } else {
-    process.stderr.write(`cuota: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `cuota: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -2,21 +2,37 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { loadFlowBundle } from './adapters/flows/load-flows.js';
 import { createHttpApp } from './adapters/http/app.js';
+import { tokenSigner } from './adapters/http/tokens.js';
 import { createLogger } from './adapters/logger.js';
+import { PostgresConversationStore } from './adapters/postgres/conversation-store.js';
 import { openDatabase, type Database } from './adapters/postgres/database.js';
 import { migrate } from './adapters/postgres/migrate.js';
+import { createPortfolioStore } from './adapters/postgres/portfolio-store.js';
 import { systemClock } from './adapters/system-clock.js';
+import type { ConversationDeps } from './app/conversations.js';
 import { loadDemoPortfolioIfEmpty } from './app/seed-demo.js';
 import type { Config } from './config.js';
+import { RulesUnderstander } from './domain/understanding/rules-understander.js';
+import type { Clock } from './ports/clock.js';
+
+/** The installed package's root: flows/, locales/ and prompts/ ship beside src/ and dist/. */
+export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * The composition root: the only module that knows every adapter. Each CLI command asks it
  * for what it needs.
  */
 export async function openStore(config: Config, logger: Logger): Promise<Database> {
-  const db = await openDatabase(config.database.kind === 'postgres' ? config.database : { kind: 'pglite', dataDir: config.database.dataDir }, logger);
+  const db = await openDatabase(
+    config.database.kind === 'postgres'
+      ? config.database
+      : { kind: 'pglite', dataDir: config.database.dataDir },
+    logger,
+  );
   try {
     await migrate(db.pool, logger);
   } catch (err) {
@@ -27,56 +43,112 @@ export async function openStore(config: Config, logger: Logger): Promise<Databas
 }
 
 /**
- * The API key: the configured one, or outside production one generated on first start and
- * kept under the data directory so it survives restarts.
+ * A secret: the configured one, or (outside production, where config requires them) one
+ * generated on first start and kept under the data directory so it survives restarts.
  */
-export async function resolveApiKey(config: Config): Promise<{ key: string; isGenerated: boolean }> {
-  if (config.apiKey !== undefined) return { key: config.apiKey, isGenerated: false };
-  const file = path.resolve(config.dataDir, 'api-key');
+export async function resolveSecret(
+  configured: string | undefined,
+  dataDir: string,
+  fileName: string,
+): Promise<{ value: string; isGenerated: boolean }> {
+  if (configured !== undefined) return { value: configured, isGenerated: false };
+  const file = path.resolve(dataDir, fileName);
   try {
-    return { key: (await readFile(file, 'utf8')).trim(), isGenerated: true };
+    return { value: (await readFile(file, 'utf8')).trim(), isGenerated: true };
   } catch {
-    const key = randomBytes(24).toString('base64url');
-    await mkdir(config.dataDir, { recursive: true });
-    await writeFile(file, `${key}\n`, { mode: 0o600 });
-    return { key, isGenerated: true };
+    const value = randomBytes(32).toString('base64url');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(file, `${value}\n`, { mode: 0o600 });
+    return { value, isGenerated: true };
   }
+}
+
+/** Loads and validates flows, policy and catalogs; start-up fails on any problem. */
+export async function loadContent(
+  config: Config,
+): Promise<Awaited<ReturnType<typeof loadFlowBundle>>> {
+  return loadFlowBundle(config.contentDir ?? packageRoot);
+}
+
+/** Everything a conversation turn needs, wired to the store. */
+export async function buildConversationDeps(
+  config: Config,
+  db: Database,
+  clock: Clock,
+): Promise<ConversationDeps> {
+  const bundle = await loadContent(config);
+  return {
+    store: new PostgresConversationStore(db.pool),
+    understander: new RulesUnderstander(),
+    bundle,
+    clock,
+    creditor: config.creditor,
+    defaultFlowId: config.defaultFlowId,
+  };
 }
 
 export interface RunningServer {
   readonly url: string;
+  /** The generated development API key, to print; undefined when the operator configured one. */
+  readonly apiKey: string | undefined;
   readonly server: Server;
   stop(): Promise<void>;
 }
 
 /** Migrates, loads the demo portfolio into an empty store, and serves HTTP until stopped. */
-export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningServer> {
   const db = await openStore(config, logger);
   let isShuttingDown = false;
   try {
+    const conversations = await buildConversationDeps(config, db, systemClock);
     if (config.loadDemo) {
-      const seeded = await loadDemoPortfolioIfEmpty({ db, logger, defaults: config.defaults, clock: systemClock });
+      const seeded = await loadDemoPortfolioIfEmpty({
+        store: createPortfolioStore(db),
+        logger,
+        defaults: config.defaults,
+        clock: systemClock,
+      });
       if (seeded > 0) logger.info({ accounts: seeded }, 'demo.loaded');
     }
-    const { key, isGenerated } = await resolveApiKey(config);
+    const apiKey = await resolveSecret(config.apiKey, config.dataDir, 'api-key');
+    const sessionSecret = await resolveSecret(
+      config.sessionSecret,
+      config.dataDir,
+      'session-secret',
+    );
     const app = createHttpApp({
       db,
       logger: logger.child({ component: 'http' }),
       clock: systemClock,
-      apiKey: key,
+      apiKey: apiKey.value,
       maxUploadBytes: config.http.maxUploadBytes,
       defaults: config.defaults,
       isShuttingDown: () => isShuttingDown,
+      chat: {
+        conversations,
+        clock: systemClock,
+        apiKey: apiKey.value,
+        sessions: tokenSigner(sessionSecret.value, 'chat-session'),
+        links: tokenSigner(sessionSecret.value, 'debtor-link'),
+        isDemo: config.loadDemo && config.env !== 'production',
+        demoAccountRef: 'DEMO-0001',
+      },
     });
     const server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.http.port, config.http.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+      const s = app.listen(config.http.port, config.http.host, (err?: Error) =>
+        err ? reject(err) : resolve(s),
+      );
     });
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
     const url = config.http.publicUrl ?? `http://localhost:${port}`;
-    logger.info({ url, store: db.kind, apiKeyGenerated: isGenerated }, 'http.listening');
+    logger.info({ url, store: db.kind, apiKeyGenerated: apiKey.isGenerated }, 'http.listening');
     return {
       url,
+      apiKey: apiKey.isGenerated ? apiKey.value : undefined,
       server,
       stop: async () => {
         isShuttingDown = true;

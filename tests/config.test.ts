@@ -11,13 +11,21 @@ describe('loadConfig', () => {
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).database).toMatchObject({ kind: 'postgres', url: 'postgres://u@h:5432/db' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).database).toMatchObject({
+      kind: 'postgres',
+      url: 'postgres://u@h:5432/db',
+    });
   });
 
   it('lists every bad key in one error, hiding secrets', () => {
     let message = '';
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', CUOTA_DEFAULT_TIMEZONE: 'Mars/Base', CUOTA_API_KEY: 'short' });
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        CUOTA_DEFAULT_TIMEZONE: 'Mars/Base',
+        CUOTA_API_KEY: 'short',
+      });
     } catch (err) {
       message = (err as Error).message;
     }
@@ -29,6 +37,8 @@ describe('loadConfig', () => {
   });
 
   it('requires an API key in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CUOTA_API_KEY: required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /CUOTA_API_KEY: required in production/,
+    );
   });
 });

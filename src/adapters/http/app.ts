@@ -4,8 +4,11 @@ import type { Clock } from '../../ports/clock.js';
 import type { Database } from '../postgres/database.js';
 import { isReachable } from '../postgres/database.js';
 import { requireApiKey } from './auth.js';
+import { chatPageRouter } from './chat-page.js';
+import { chatRouter, type ChatDeps } from './routes/chat.js';
 import { errorBody, errorHandler } from './errors.js';
 import { accountsRouter } from './routes/accounts.js';
+import { debtorsRouter } from './routes/debtors.js';
 import { importsRouter } from './routes/imports.js';
 import { openApiRouter } from './routes/openapi.js';
 
@@ -16,9 +19,15 @@ export interface HttpDeps {
   readonly clock: Clock;
   readonly apiKey: string;
   readonly maxUploadBytes: number;
-  readonly defaults: { readonly country: string; readonly timeZone: string; readonly locale: string };
+  readonly defaults: {
+    readonly country: string;
+    readonly timeZone: string;
+    readonly locale: string;
+  };
   /** Set by main while shutting down, so /readyz turns 503 and load balancers drain. */
   readonly isShuttingDown: () => boolean;
+  /** Web chat (API and page); absent in tests that do not exercise conversations. */
+  readonly chat?: ChatDeps & { readonly demoAccountRef: string };
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -31,14 +40,21 @@ export function createHttpApp(deps: HttpDeps): Express {
   });
   app.get('/readyz', async (_req, res) => {
     const isStoreReachable = !deps.isShuttingDown() && (await isReachable(deps.db.pool));
-    res.status(isStoreReachable ? 200 : 503).json({ status: isStoreReachable ? 'ready' : 'unavailable', store: deps.db.kind });
+    res
+      .status(isStoreReachable ? 200 : 503)
+      .json({ status: isStoreReachable ? 'ready' : 'unavailable', store: deps.db.kind });
   });
 
+  if (deps.chat !== undefined) {
+    app.use(chatPageRouter({ isDemo: deps.chat.isDemo, demoAccountRef: deps.chat.demoAccountRef }));
+    app.use('/api/v1/chat', chatRouter(deps.chat));
+  }
   app.use('/api/v1', openApiRouter());
   const api = express.Router();
   api.use(requireApiKey(deps.apiKey));
   api.use(express.json({ limit: '1mb' }));
   api.use(accountsRouter(deps));
+  api.use(debtorsRouter(deps));
   api.use(importsRouter(deps));
   app.use('/api/v1', api);
 
