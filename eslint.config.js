@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Imports the pure domain must never reach: I/O, frameworks, SDKs and the outer layers. */
@@ -48,12 +49,21 @@ export default tseslint.config(
           paths: ioModules.filter((m) => !m.includes('*')),
           patterns: [
             { group: ioModules.filter((m) => m.includes('*')), message: 'domain/ does no I/O' },
-            { group: ['**/app/**', '**/adapters/**', '**/ports/**', '**/config*', '**/main*'], message: 'domain/ imports nothing outside domain/' },
+            {
+              group: ['**/app/**', '**/adapters/**', '**/ports/**', '**/config*', '**/main*'],
+              message: 'domain/ imports nothing outside domain/',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'domain/ takes its inputs as parameters' }],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'time comes in as a parameter' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'domain/ takes its inputs as parameters' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'time comes in as a parameter' },
+      ],
     },
   },
   {
@@ -64,8 +74,14 @@ export default tseslint.config(
         {
           paths: ['pg', 'pg-copy-streams', 'express', 'openai', 'telegraf', 'twilio', 'agenda'],
           patterns: [
-            { group: ['**/adapters/**', '**/main*'], message: 'app/ and ports/ do not know adapters' },
-            { group: ['@electric-sql/*', '@whiskeysockets/*'], message: 'app/ and ports/ do not know adapters' },
+            {
+              group: ['**/adapters/**', '**/main*'],
+              message: 'app/ and ports/ do not know adapters',
+            },
+            {
+              group: ['@electric-sql/*', '@whiskeysockets/*'],
+              message: 'app/ and ports/ do not know adapters',
+            },
           ],
         },
       ],
@@ -74,6 +90,10 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: globals.node,
+    },
   },
   {
     files: ['tests/**/*.ts', 'bench/**/*.ts'],

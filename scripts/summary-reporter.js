@@ -10,7 +10,11 @@ export default class SummaryReporter {
     if (process.env.CUOTA_TEST_SUMMARY) {
       writeFileSync(
         process.env.CUOTA_TEST_SUMMARY,
-        JSON.stringify({ passed: results.numPassedTests, failed, skipped: results.numPendingTests + results.numTodoTests }),
+        JSON.stringify({
+          passed: results.numPassedTests,
+          failed,
+          skipped: results.numPendingTests + results.numTodoTests,
+        }),
       );
     }
   }

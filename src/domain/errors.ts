@@ -20,7 +20,11 @@ export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly details: unknown;
 
-  constructor(code: AppErrorCode, message: string, options: { cause?: unknown; details?: unknown } = {}) {
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;

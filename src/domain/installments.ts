@@ -7,7 +7,8 @@ import { minor, type Minor } from './money.js';
  * no installment differs from another by more than one minor unit.
  */
 export function splitEvenly(total: Minor, count: number): Minor[] {
-  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError('installment count must be a positive integer');
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new RangeError('installment count must be a positive integer');
   if (total < 0) throw new RangeError('cannot split a negative amount');
   const base = Math.floor(total / count);
   const remainder = total - base * count;
@@ -19,14 +20,19 @@ export function splitEvenly(total: Minor, count: number): Minor[] {
  * taken as given; the rest is split evenly.
  */
 export function splitWithDownPayment(total: Minor, downPayment: Minor, count: number): Minor[] {
-  if (downPayment < 0 || downPayment > total) throw new RangeError('down payment must be between 0 and the total');
+  if (downPayment < 0 || downPayment > total)
+    throw new RangeError('down payment must be between 0 and the total');
   return [downPayment, ...splitEvenly(minor(total - downPayment), count)];
 }
 
 export type InstallmentFrequency = 'weekly' | 'biweekly' | 'monthly';
 
 /** The due dates of `count` installments starting on `first`, one per period. */
-export function installmentDates(first: LocalDate, count: number, frequency: InstallmentFrequency): LocalDate[] {
+export function installmentDates(
+  first: LocalDate,
+  count: number,
+  frequency: InstallmentFrequency,
+): LocalDate[] {
   return Array.from({ length: count }, (_, i) => {
     switch (frequency) {
       case 'weekly':
@@ -46,7 +52,12 @@ export interface ScheduledInstallment {
 }
 
 /** An even schedule: amounts from {@link splitEvenly}, dates from {@link installmentDates}. */
-export function evenSchedule(total: Minor, count: number, first: LocalDate, frequency: InstallmentFrequency): ScheduledInstallment[] {
+export function evenSchedule(
+  total: Minor,
+  count: number,
+  first: LocalDate,
+  frequency: InstallmentFrequency,
+): ScheduledInstallment[] {
   const amounts = splitEvenly(total, count);
   const dates = installmentDates(first, count, frequency);
   return amounts.map((amount, i) => ({ seq: i + 1, amount, dueDate: dates[i] as LocalDate }));

@@ -44,7 +44,11 @@ export function defaultLocaleFor(country: string | undefined): string | undefine
  * The debtor's time zone, by the rule: the import's explicit zone, else the phone's country,
  * else the operator's default. An explicit zone must be a valid IANA name.
  */
-export function resolveTimeZone(explicit: string | undefined, phoneCountryCode: string | undefined, operatorDefault: string): string {
+export function resolveTimeZone(
+  explicit: string | undefined,
+  phoneCountryCode: string | undefined,
+  operatorDefault: string,
+): string {
   if (explicit !== undefined && explicit !== '' && isTimeZone(explicit)) return explicit;
   return defaultTimeZoneFor(phoneCountryCode) ?? operatorDefault;
 }

@@ -12,10 +12,20 @@ describe('logger', () => {
       },
     });
     const logger = createLogger('info', sink);
-    logger.info({ phone: '+573001234567', debtor: { name: 'Ana Peña', documentId: '1020304050' }, body: 'ya pagué', token: 'abc', accountId: 'A-1' }, 'turn.handled');
+    logger.info(
+      {
+        phone: '+573001234567',
+        debtor: { name: 'Ana Peña', documentId: '1020304050' },
+        body: 'ya pagué',
+        token: 'abc',
+        accountId: 'A-1',
+      },
+      'turn.handled',
+    );
     const out = lines.join('');
     expect(out).toContain('turn.handled');
     expect(out).toContain('A-1');
-    for (const secret of ['+573001234567', 'Ana Peña', '1020304050', 'ya pagué', '"abc"']) expect(out).not.toContain(secret);
+    for (const secret of ['+573001234567', 'Ana Peña', '1020304050', 'ya pagué', '"abc"'])
+      expect(out).not.toContain(secret);
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { agingBucketFor, daysPastDue } from '../../src/domain/aging.js';
-import { addMonths, daysBetween, isTimeZone, localDateIn, parseLocalDate, type LocalDate } from '../../src/domain/dates.js';
+import {
+  addMonths,
+  daysBetween,
+  isTimeZone,
+  localDateIn,
+  parseLocalDate,
+  type LocalDate,
+} from '../../src/domain/dates.js';
 
 const d = (s: string): LocalDate => parseLocalDate(s)!;
 
@@ -56,7 +63,9 @@ describe('aging', () => {
 
   it('counts days in the debtor zone, not UTC', () => {
     // 02:00 UTC on the 25th is still the 24th in Bogota.
-    expect(daysPastDue(d('2026-11-24'), new Date('2026-11-25T02:00:00Z'), 'America/Bogota')).toBe(0);
+    expect(daysPastDue(d('2026-11-24'), new Date('2026-11-25T02:00:00Z'), 'America/Bogota')).toBe(
+      0,
+    );
     expect(daysPastDue(d('2026-11-24'), new Date('2026-11-25T02:00:00Z'), 'Europe/Madrid')).toBe(1);
   });
 });

@@ -64,10 +64,17 @@ describe('parseDecimalAmount', () => {
 
   it('round-trips every amount through its decimal string, without floats', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 50 }), fc.constantFrom('USD', 'CLP', 'KWD'), (amount, c) => {
-        const value = money(amount, code(c));
-        expect(parseDecimalAmount(formatDecimal(value), 'point', value.currency)).toEqual({ ok: true, amount });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 50 }),
+        fc.constantFrom('USD', 'CLP', 'KWD'),
+        (amount, c) => {
+          const value = money(amount, code(c));
+          expect(parseDecimalAmount(formatDecimal(value), 'point', value.currency)).toEqual({
+            ok: true,
+            amount,
+          });
+        },
+      ),
     );
   });
 });
@@ -75,7 +82,9 @@ describe('parseDecimalAmount', () => {
 describe('money arithmetic', () => {
   it('adds in minor units and refuses mixed currencies', () => {
     expect(addMoney(money(10, code('COP')), money(5, code('COP'))).amount).toBe(15);
-    expect(() => addMoney(money(10, code('COP')), money(5, code('USD')))).toThrow(/currency mismatch/);
+    expect(() => addMoney(money(10, code('COP')), money(5, code('USD')))).toThrow(
+      /currency mismatch/,
+    );
   });
 
   it('refuses floats as minor units', () => {
@@ -90,9 +99,15 @@ describe('money arithmetic', () => {
 
 describe('formatMoney', () => {
   it('formats for the debtor locale', () => {
-    expect(formatMoney(money(125000, code('ARS')), 'es-AR').replace(/\u00a0/g, ' ')).toBe('$ 1.250,00');
-    expect(formatMoney(money(125000, code('BRL')), 'pt-BR').replace(/\u00a0/g, ' ')).toBe('R$ 1.250,00');
-    expect(formatMoney(money(125000, code('CLP')), 'es-CL').replace(/\u00a0/g, ' ')).toBe('$125.000');
+    expect(formatMoney(money(125000, code('ARS')), 'es-AR').replace(/\u00a0/g, ' ')).toBe(
+      '$ 1.250,00',
+    );
+    expect(formatMoney(money(125000, code('BRL')), 'pt-BR').replace(/\u00a0/g, ' ')).toBe(
+      'R$ 1.250,00',
+    );
+    expect(formatMoney(money(125000, code('CLP')), 'es-CL').replace(/\u00a0/g, ' ')).toBe(
+      '$125.000',
+    );
     expect(formatMoney(money(123456, code('USD')), 'en-US')).toBe('$1,234.56');
   });
 

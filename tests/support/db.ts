@@ -29,7 +29,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
-  const db = await openDatabase({ kind: 'postgres', url: withDatabase(url, name), poolSize: 5 }, silentLogger);
+  const db = await openDatabase(
+    { kind: 'postgres', url: withDatabase(url, name), poolSize: 5 },
+    silentLogger,
+  );
   return {
     ...db,
     label: 'postgresql',

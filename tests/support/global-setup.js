@@ -9,7 +9,10 @@ export default async function globalSetup() {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) return;
   const { migrate } = await tsImport('../../src/adapters/postgres/migrate.ts', import.meta.url);
-  const { silentLogger, templateName, withDatabase } = await tsImport('./shared.ts', import.meta.url);
+  const { silentLogger, templateName, withDatabase } = await tsImport(
+    './shared.ts',
+    import.meta.url,
+  );
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {

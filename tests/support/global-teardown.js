@@ -9,8 +9,11 @@ export default async function globalTeardown() {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    const { rows } = await admin.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${templateName()}_f%`]);
-    for (const row of rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
+    const { rows } = await admin.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      `${templateName()}_f%`,
+    ]);
+    for (const row of rows)
+      await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
     await admin.query(`DROP DATABASE IF EXISTS ${templateName()} WITH (FORCE)`);
   } finally {
     await admin.end();

@@ -23,7 +23,11 @@ export function statusFor(code: AppErrorCode): number {
 }
 
 /** Body of every error response: `{ error: { code, message, details? } }`. */
-export function errorBody(code: string, message: string, details?: unknown): { error: { code: string; message: string; details?: unknown } } {
+export function errorBody(
+  code: string,
+  message: string,
+  details?: unknown,
+): { error: { code: string; message: string; details?: unknown } } {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
@@ -41,16 +45,27 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (err instanceof z.ZodError) {
-      res.status(400).json(errorBody('bad_request', 'invalid request', err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))));
+      res.status(400).json(
+        errorBody(
+          'bad_request',
+          'invalid request',
+          err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        ),
+      );
       return;
     }
-    const status = typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 500;
+    const status =
+      typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number'
+        ? err.status
+        : 500;
     if (status === 413) {
       res.status(413).json(errorBody('payload_too_large', 'request body too large'));
       return;
     }
     if (status >= 400 && status < 500) {
-      res.status(status).json(errorBody('bad_request', err instanceof Error ? err.message : 'bad request'));
+      res
+        .status(status)
+        .json(errorBody('bad_request', err instanceof Error ? err.message : 'bad request'));
       return;
     }
     logger.error({ err, path: req.path }, 'http.error');

@@ -18,12 +18,13 @@ const types: pg.CustomTypesConfig = {
     if (oid === INT8_OID) {
       return (value: string) => {
         const n = Number(value);
-        if (!Number.isSafeInteger(n)) throw new AppError('internal', `bigint ${value} is beyond 2^53`);
+        if (!Number.isSafeInteger(n))
+          throw new AppError('internal', `bigint ${value} is beyond 2^53`);
         return n;
       };
     }
     if (oid === DATE_OID) return (value: string) => value;
-    return pg.types.getTypeParser(oid, format);
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
@@ -53,9 +54,20 @@ export type DatabaseTarget =
  */
 export async function openDatabase(target: DatabaseTarget, logger: Logger): Promise<Database> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, types, application_name: 'cuota' });
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize,
+      types,
+      application_name: 'cuota',
+    });
     pool.on('error', (err) => logger.error({ err }, 'db.pool_error'));
-    return { pool, kind: 'postgres', supportsCopy: true, supportsNotify: true, close: () => pool.end() };
+    return {
+      pool,
+      kind: 'postgres',
+      supportsCopy: true,
+      supportsNotify: true,
+      close: () => pool.end(),
+    };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
@@ -70,7 +82,14 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger): Prom
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
   await server.start();
   const [host, port] = server.getServerConn().split(':');
-  const pool = new pg.Pool({ host, port: Number(port), user: 'postgres', database: 'postgres', max: 1, types });
+  const pool = new pg.Pool({
+    host,
+    port: Number(port),
+    user: 'postgres',
+    database: 'postgres',
+    max: 1,
+    types,
+  });
   pool.on('error', (err) => logger.error({ err }, 'db.pool_error'));
   logger.debug({ dataPath: target.kind === 'pglite' ? dataPath : 'memory' }, 'db.embedded_started');
   return {
@@ -87,7 +106,10 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger): Prom
 }
 
 /** Runs `work` in one transaction on one client; rolls back and rethrows on any error. */
-export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

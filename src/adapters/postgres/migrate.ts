@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { withTransaction } from './database.js';
 import { migrations } from './migrations/index.js';
 
 /** An arbitrary constant: the advisory lock that serialises concurrent migrators. */
@@ -17,13 +16,20 @@ export async function migrate(pool: pg.Pool, logger: Logger): Promise<number[]> 
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const done = new Set((await client.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map((r) => r.id));
+    const done = new Set(
+      (await client.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map(
+        (r) => r.id,
+      ),
+    );
     for (const migration of migrations) {
       if (done.has(migration.id)) continue;
       await client.query('BEGIN');
       try {
         await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [migration.id, migration.name]);
+        await client.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [
+          migration.id,
+          migration.name,
+        ]);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');
@@ -38,4 +44,3 @@ export async function migrate(pool: pg.Pool, logger: Logger): Promise<number[]> 
   }
   return applied;
 }
-

@@ -29,13 +29,20 @@ describe(`schema on ${process.env.CUOTA_TEST_STORE ?? 'pglite'}`, () => {
   });
 
   it('returns bigint minor units as numbers and dates as calendar days', async () => {
-    const { rows } = await db.pool.query('SELECT balance_minor, due_date FROM accounts WHERE id = $1', [accountId]);
+    const { rows } = await db.pool.query(
+      'SELECT balance_minor, due_date FROM accounts WHERE id = $1',
+      [accountId],
+    );
     expect(rows[0]).toEqual({ balance_minor: 125000000, due_date: '2026-10-01' });
   });
 
   it('refuses a negative balance and a malformed currency', async () => {
-    await expect(db.pool.query(`UPDATE accounts SET balance_minor = -1 WHERE id = $1`, [accountId])).rejects.toThrow(/check constraint/);
-    await expect(db.pool.query(`UPDATE accounts SET currency = 'cop' WHERE id = $1`, [accountId])).rejects.toThrow(/check constraint/);
+    await expect(
+      db.pool.query(`UPDATE accounts SET balance_minor = -1 WHERE id = $1`, [accountId]),
+    ).rejects.toThrow(/check constraint/);
+    await expect(
+      db.pool.query(`UPDATE accounts SET currency = 'cop' WHERE id = $1`, [accountId]),
+    ).rejects.toThrow(/check constraint/);
   });
 
   it('accepts a plan whose installments sum to its total', async () => {
@@ -44,8 +51,15 @@ describe(`schema on ${process.env.CUOTA_TEST_STORE ?? 'pglite'}`, () => {
         `INSERT INTO plans (account_id, total_minor, currency, installment_count) VALUES ($1, 1000, 'COP', 3) RETURNING id`,
         [accountId],
       );
-      for (const [seq, amount] of [[1, 334], [2, 333], [3, 333]]) {
-        await client.query(`INSERT INTO installments (plan_id, seq, amount_minor, due_date) VALUES ($1, $2, $3, '2026-12-01')`, [plan.rows[0]!.id, seq, amount]);
+      for (const [seq, amount] of [
+        [1, 334],
+        [2, 333],
+        [3, 333],
+      ]) {
+        await client.query(
+          `INSERT INTO installments (plan_id, seq, amount_minor, due_date) VALUES ($1, $2, $3, '2026-12-01')`,
+          [plan.rows[0]!.id, seq, amount],
+        );
       }
     });
   });
@@ -57,7 +71,10 @@ describe(`schema on ${process.env.CUOTA_TEST_STORE ?? 'pglite'}`, () => {
           `INSERT INTO plans (account_id, total_minor, currency, installment_count) VALUES ($1, 1000, 'COP', 2) RETURNING id`,
           [accountId],
         );
-        await client.query(`INSERT INTO installments (plan_id, seq, amount_minor, due_date) VALUES ($1, 1, 500, '2026-12-01'), ($1, 2, 499, '2027-01-01')`, [plan.rows[0]!.id]);
+        await client.query(
+          `INSERT INTO installments (plan_id, seq, amount_minor, due_date) VALUES ($1, 1, 500, '2026-12-01'), ($1, 2, 499, '2027-01-01')`,
+          [plan.rows[0]!.id],
+        );
       }),
     ).rejects.toThrow(/sum to 999/);
   });
@@ -65,13 +82,19 @@ describe(`schema on ${process.env.CUOTA_TEST_STORE ?? 'pglite'}`, () => {
   it('refuses a plan without installments', async () => {
     await expect(
       withTransaction(db.pool, (client) =>
-        client.query(`INSERT INTO plans (account_id, total_minor, currency, installment_count) VALUES ($1, 1000, 'COP', 1)`, [accountId]),
+        client.query(
+          `INSERT INTO plans (account_id, total_minor, currency, installment_count) VALUES ($1, 1000, 'COP', 1)`,
+          [accountId],
+        ),
       ),
     ).rejects.toThrow(/no installments/);
   });
 
   it('keeps the audit log append-only', async () => {
-    await db.pool.query(`INSERT INTO audit_log (actor, action, entity_type, entity_id) VALUES ('test', 'x', 'account', $1)`, [accountId]);
+    await db.pool.query(
+      `INSERT INTO audit_log (actor, action, entity_type, entity_id) VALUES ('test', 'x', 'account', $1)`,
+      [accountId],
+    );
     await expect(db.pool.query(`UPDATE audit_log SET action = 'y'`)).rejects.toThrow(/append-only/);
     await expect(db.pool.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
   });
