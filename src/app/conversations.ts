@@ -250,7 +250,8 @@ export async function handleDebtorMessage(
 }
 
 /** What the bot answers to content it cannot read as text. */
-export type NonTextKind = 'audio_or_video' | 'image_or_document' | 'location' | 'contact' | 'unsupported';
+export type NonTextKind =
+  'audio_or_video' | 'image_or_document' | 'location' | 'contact' | 'unsupported';
 
 /**
  * A debtor's media, location, contact or unsupported message: recorded in the transcript and
@@ -269,57 +270,88 @@ export async function handleNonTextMessage(
     media?: { provider: Provider; mediaRef: string; mimeType?: string | undefined } | undefined;
   },
 ): Promise<TurnOutcome> {
-  const outcome = await deps.store.withConversation(input.conversationId, async (tx): Promise<TurnOutcome> => {
-    const { conversation } = tx;
-    const { state } = conversation;
-    if (await tx.hasProcessed(input.providerMessageId)) {
-      return { conversationId: conversation.id, isDuplicate: true, replies: [], understanding: undefined, actions: [], step: state.stepId, owner: conversation.owner };
-    }
-    const now = deps.clock.now();
-    const isReceipt = input.kind === 'image_or_document' && input.media !== undefined && state.isPaused && state.isVerified;
-    const key = isReceipt
-      ? 'channel.media_received'
-      : input.kind === 'audio_or_video'
-        ? 'channel.audio_unsupported'
-        : input.kind === 'location'
-          ? 'channel.location_unsupported'
-          : 'channel.media_unreadable';
-    const locale = conversation.debtor.locale;
-    const replies: Reply[] = isSilent(state, conversation.channel)
-      ? []
-      : [
+  const outcome = await deps.store.withConversation(
+    input.conversationId,
+    async (tx): Promise<TurnOutcome> => {
+      const { conversation } = tx;
+      const { state } = conversation;
+      if (await tx.hasProcessed(input.providerMessageId)) {
+        return {
+          conversationId: conversation.id,
+          isDuplicate: true,
+          replies: [],
+          understanding: undefined,
+          actions: [],
+          step: state.stepId,
+          owner: conversation.owner,
+        };
+      }
+      const now = deps.clock.now();
+      const isReceipt =
+        input.kind === 'image_or_document' &&
+        input.media !== undefined &&
+        state.isPaused &&
+        state.isVerified;
+      const key = isReceipt
+        ? 'channel.media_received'
+        : input.kind === 'audio_or_video'
+          ? 'channel.audio_unsupported'
+          : input.kind === 'location'
+            ? 'channel.location_unsupported'
+            : 'channel.media_unreadable';
+      const locale = conversation.debtor.locale;
+      const replies: Reply[] = isSilent(state, conversation.channel)
+        ? []
+        : [
+            {
+              text: renderMessage(deps.bundle.catalogs, key, {}, locale),
+              messageKey: key,
+              flowId: state.flowId,
+              flowVersion: state.flowVersion,
+              locale: resolveCatalogLocale(deps.bundle.catalogs, locale),
+            },
+          ];
+      await tx.complete({
+        messages: [
           {
-            text: renderMessage(deps.bundle.catalogs, key, {}, locale),
-            messageKey: key,
+            direction: 'in',
+            author: 'debtor',
+            body: input.description,
+            payload: {
+              kind: input.kind,
+              ...(input.media === undefined ? {} : { media: input.media }),
+            },
+            providerMessageId: input.providerMessageId,
             flowId: state.flowId,
             flowVersion: state.flowVersion,
-            locale: resolveCatalogLocale(deps.bundle.catalogs, locale),
+            promptId: null,
+            promptVersion: null,
           },
-        ];
-    await tx.complete({
-      messages: [
-        {
-          direction: 'in',
-          author: 'debtor',
-          body: input.description,
-          payload: { kind: input.kind, ...(input.media === undefined ? {} : { media: input.media }) },
-          providerMessageId: input.providerMessageId,
-          flowId: state.flowId,
-          flowVersion: state.flowVersion,
-          promptId: null,
-          promptVersion: null,
-        },
-        ...outbound(replies),
-      ],
-      actions: [],
-      state,
-      at: now,
-      inboundAt: input.sentAt,
-      outbox: replies.map((reply) => ({ author: 'bot', content: contentOf(reply), locale, isOptOutNotice: false })),
-      claimAttachment: isReceipt ? input.media : undefined,
-    });
-    return { conversationId: conversation.id, isDuplicate: false, replies, understanding: undefined, actions: [], step: state.stepId, owner: conversation.owner };
-  });
+          ...outbound(replies),
+        ],
+        actions: [],
+        state,
+        at: now,
+        inboundAt: input.sentAt,
+        outbox: replies.map((reply) => ({
+          author: 'bot',
+          content: contentOf(reply),
+          locale,
+          isOptOutNotice: false,
+        })),
+        claimAttachment: isReceipt ? input.media : undefined,
+      });
+      return {
+        conversationId: conversation.id,
+        isDuplicate: false,
+        replies,
+        understanding: undefined,
+        actions: [],
+        step: state.stepId,
+        owner: conversation.owner,
+      };
+    },
+  );
   if (outcome === undefined) throw new AppError('not_found', 'no such conversation');
   return outcome;
 }

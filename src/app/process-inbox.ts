@@ -1,11 +1,20 @@
 import { initialState } from '../domain/engine/index.js';
 import { AppError } from '../domain/errors.js';
-import { channelOf, inboundText, type InboundMessage, type Provider } from '../domain/messaging/message.js';
+import {
+  channelOf,
+  inboundText,
+  type InboundMessage,
+  type Provider,
+} from '../domain/messaging/message.js';
 import { renderMessage } from '../domain/messages/render.js';
 import type { InboundParser } from '../ports/channel.js';
 import type { ClaimedEvent, InboundEventStore, SenderDirectory } from '../ports/inbound-events.js';
 import type { OutboxStore } from '../ports/outbox.js';
-import { handleDebtorMessage, handleNonTextMessage, type ConversationDeps } from './conversations.js';
+import {
+  handleDebtorMessage,
+  handleNonTextMessage,
+  type ConversationDeps,
+} from './conversations.js';
 
 export interface InboxProcessorDeps {
   readonly events: InboundEventStore;
@@ -23,7 +32,11 @@ export interface InboxProcessorDeps {
 
 export interface InboxRun {
   readonly processed: number;
-  readonly failed: readonly { readonly id: string; readonly error: string; readonly isFinal: boolean }[];
+  readonly failed: readonly {
+    readonly id: string;
+    readonly error: string;
+    readonly isFinal: boolean;
+  }[];
 }
 
 /**
@@ -45,7 +58,10 @@ export async function processInbox(deps: InboxProcessorDeps, limit = 50): Promis
       processed += 1;
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
-      const isFinal = err instanceof AppError ? err.code === 'bad_request' || event.attempts >= (deps.maxAttempts ?? 5) : event.attempts >= (deps.maxAttempts ?? 5);
+      const isFinal =
+        err instanceof AppError
+          ? err.code === 'bad_request' || event.attempts >= (deps.maxAttempts ?? 5)
+          : event.attempts >= (deps.maxAttempts ?? 5);
       await deps.events.failed(event.id, error, deps.conversations.clock.now(), isFinal);
       failed.push({ id: event.id, error, isFinal });
     }
@@ -55,12 +71,16 @@ export async function processInbox(deps: InboxProcessorDeps, limit = 50): Promis
 
 async function processEvent(deps: InboxProcessorDeps, event: ClaimedEvent): Promise<void> {
   const parser = deps.parsers.get(event.provider);
-  if (parser === undefined) throw new AppError('internal', `no parser for provider ${event.provider}`);
+  if (parser === undefined)
+    throw new AppError('internal', `no parser for provider ${event.provider}`);
   let items;
   try {
     items = parser.parse(event.payload);
   } catch (err) {
-    throw new AppError('bad_request', `unparseable ${event.provider} event: ${err instanceof Error ? err.message : String(err)}`);
+    throw new AppError(
+      'bad_request',
+      `unparseable ${event.provider} event: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   for (const item of items) {
     if (item.type === 'status') {
@@ -82,7 +102,15 @@ async function receiveMessage(deps: InboxProcessorDeps, message: InboundMessage)
       await deps.outbox.enqueue({
         provider: sender.provider,
         recipient: sender.externalId,
-        content: { type: 'text', text: renderMessage(deps.conversations.bundle.catalogs, 'channel.unknown_sender', {}, deps.defaultLocale) },
+        content: {
+          type: 'text',
+          text: renderMessage(
+            deps.conversations.bundle.catalogs,
+            'channel.unknown_sender',
+            {},
+            deps.defaultLocale,
+          ),
+        },
         locale: deps.defaultLocale,
         at: now,
       });
@@ -90,7 +118,8 @@ async function receiveMessage(deps: InboxProcessorDeps, message: InboundMessage)
     return;
   }
   const flow = deps.conversations.bundle.flows[deps.conversations.defaultFlowId];
-  if (flow === undefined) throw new AppError('flow_invalid', `flow "${deps.conversations.defaultFlowId}" is not loaded`);
+  if (flow === undefined)
+    throw new AppError('flow_invalid', `flow "${deps.conversations.defaultFlowId}" is not loaded`);
   const conversationId = await deps.conversations.store.openForRoute({
     ...match,
     channel: channelOf[sender.provider],
@@ -99,37 +128,71 @@ async function receiveMessage(deps: InboxProcessorDeps, message: InboundMessage)
     state: initialState(flow),
     at: now,
   });
-  const common = { conversationId, providerMessageId: message.providerMessageId, sentAt: message.sentAt };
+  const common = {
+    conversationId,
+    providerMessageId: message.providerMessageId,
+    sentAt: message.sentAt,
+  };
   switch (content.type) {
     case 'text':
       await handleDebtorMessage(deps.conversations, { ...common, text: content.text });
       return;
     case 'choice':
-      await handleDebtorMessage(deps.conversations, { ...common, text: inboundText(content), choiceId: content.optionId });
+      await handleDebtorMessage(deps.conversations, {
+        ...common,
+        text: inboundText(content),
+        choiceId: content.optionId,
+      });
       return;
     case 'media': {
       // A caption is something the debtor wrote: it is the message.
-      if (content.caption !== undefined && content.caption.trim() !== '' && content.kind !== 'image' && content.kind !== 'document') {
+      if (
+        content.caption !== undefined &&
+        content.caption.trim() !== '' &&
+        content.kind !== 'image' &&
+        content.kind !== 'document'
+      ) {
         await handleDebtorMessage(deps.conversations, { ...common, text: content.caption });
         return;
       }
-      const kind = content.kind === 'image' || content.kind === 'document' ? 'image_or_document' : content.kind === 'sticker' ? 'unsupported' : 'audio_or_video';
+      const kind =
+        content.kind === 'image' || content.kind === 'document'
+          ? 'image_or_document'
+          : content.kind === 'sticker'
+            ? 'unsupported'
+            : 'audio_or_video';
       await handleNonTextMessage(deps.conversations, {
         ...common,
         kind,
         description: `[${content.kind}${content.fileName === undefined ? '' : ` ${content.fileName}`}]${content.caption === undefined ? '' : ` ${content.caption}`}`,
-        media: { provider: sender.provider, mediaRef: content.mediaRef, mimeType: content.mimeType },
+        media: {
+          provider: sender.provider,
+          mediaRef: content.mediaRef,
+          mimeType: content.mimeType,
+        },
       });
       return;
     }
     case 'location':
-      await handleNonTextMessage(deps.conversations, { ...common, kind: 'location', description: '[location]' });
+      await handleNonTextMessage(deps.conversations, {
+        ...common,
+        kind: 'location',
+        description: '[location]',
+      });
       return;
     case 'contact':
-      await handleNonTextMessage(deps.conversations, { ...common, kind: 'contact', description: '[contact]' });
+      await handleNonTextMessage(deps.conversations, {
+        ...common,
+        kind: 'contact',
+        description: '[contact]',
+      });
       return;
     case 'unsupported':
-      await handleNonTextMessage(deps.conversations, { ...common, kind: 'unsupported', description: `[${content.providerType}]` });
+      await handleNonTextMessage(deps.conversations, {
+        ...common,
+        kind: 'unsupported',
+        description: `[${content.providerType}]`,
+      });
       return;
   }
 }

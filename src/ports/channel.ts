@@ -54,5 +54,7 @@ export interface RawInboundEvent {
 /** Durable intake: webhooks and sockets store events here and acknowledge; a worker processes them. */
 export interface Inbox {
   /** Stores events not seen before; returns how many were new. Must be durable when it resolves. */
-  store(events: readonly RawInboundEvent[]): Promise<{ readonly stored: number; readonly duplicates: number }>;
+  store(
+    events: readonly RawInboundEvent[],
+  ): Promise<{ readonly stored: number; readonly duplicates: number }>;
 }

@@ -55,7 +55,13 @@ export interface CompletedTurn {
   /** When the debtor's message was sent (opens WhatsApp's 24-hour window). */
   readonly inboundAt?: Date | undefined;
   /** A receipt the debtor sent, attached to the account's latest open payment claim. */
-  readonly claimAttachment?: { readonly provider: Provider; readonly mediaRef: string; readonly mimeType?: string | undefined } | undefined;
+  readonly claimAttachment?:
+    | {
+        readonly provider: Provider;
+        readonly mediaRef: string;
+        readonly mimeType?: string | undefined;
+      }
+    | undefined;
 }
 
 /** One outbound message of a turn. */

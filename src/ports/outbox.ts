@@ -35,7 +35,12 @@ export interface OutboxStore {
   claimDue(limit: number, now: Date): Promise<ClaimedOutboxRow[]>;
   markSent(id: string, providerMessageId: string, at: Date): Promise<void>;
   /** Back to pending at `nextAttemptAt`; `isAttempt` false when only pacing delayed it. */
-  reschedule(id: string, nextAttemptAt: Date, reason: string | null, isAttempt: boolean): Promise<void>;
+  reschedule(
+    id: string,
+    nextAttemptAt: Date,
+    reason: string | null,
+    isAttempt: boolean,
+  ): Promise<void>;
   markFailed(id: string, reason: string, at: Date): Promise<void>;
   cancel(id: string, reason: string, at: Date): Promise<void>;
   /** Rows left `sending` by a crash are marked `unknown`: never resent blindly. */

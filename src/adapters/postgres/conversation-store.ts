@@ -75,7 +75,10 @@ function toSnapshot(row: SnapshotRow): ConversationSnapshot {
     status: row.status,
     state: row.state,
     turnCount: row.turn_count,
-    route: row.provider !== null && row.address !== null ? { provider: row.provider, address: row.address } : undefined,
+    route:
+      row.provider !== null && row.address !== null
+        ? { provider: row.provider, address: row.address }
+        : undefined,
     debtor: {
       id: row.debtor_id as DebtorId,
       ref: row.debtor_ref,
@@ -135,7 +138,10 @@ class PostgresConversationTransaction implements ConversationTransaction {
       await this.client.query(
         `UPDATE payment_claims SET attachments = attachments || $2::jsonb
           WHERE id = (SELECT id FROM payment_claims WHERE account_id = $1 AND status = 'open' ORDER BY created_at DESC LIMIT 1)`,
-        [this.conversation.account.id, JSON.stringify([{ ...turn.claimAttachment, at: at.toISOString() }])],
+        [
+          this.conversation.account.id,
+          JSON.stringify([{ ...turn.claimAttachment, at: at.toISOString() }]),
+        ],
       );
     }
     const rows = this.chain(turn.messages, at);
@@ -396,11 +402,10 @@ export class PostgresConversationStore implements ConversationStore {
     const existing = await find();
     if (existing !== undefined) {
       // The debtor may write from another address of the same channel (a new number, LID vs phone).
-      await this.pool.query(`UPDATE conversations SET provider = $2, address = $3 WHERE id = $1 AND (provider, address) IS DISTINCT FROM ($2, $3)`, [
-        existing,
-        input.provider,
-        input.address,
-      ]);
+      await this.pool.query(
+        `UPDATE conversations SET provider = $2, address = $3 WHERE id = $1 AND (provider, address) IS DISTINCT FROM ($2, $3)`,
+        [existing, input.provider, input.address],
+      );
       return existing;
     }
     const { rows } = await this.pool.query<{ id: string }>(

@@ -28,7 +28,13 @@ export class PostgresInbox implements Inbox, InboundEventStore {
   }
 
   async claim(limit: number, now: Date, staleAfterMs: number): Promise<ClaimedEvent[]> {
-    const { rows } = await this.pool.query<{ id: string; provider: Provider; event_id: string; payload: unknown; attempts: number }>(
+    const { rows } = await this.pool.query<{
+      id: string;
+      provider: Provider;
+      event_id: string;
+      payload: unknown;
+      attempts: number;
+    }>(
       `UPDATE inbound_events e
           SET status = 'processing', claimed_at = $1, attempts = e.attempts + 1
         WHERE e.id IN (
@@ -42,24 +48,34 @@ export class PostgresInbox implements Inbox, InboundEventStore {
     );
     return rows
       .sort((a, b) => Number(a.id) - Number(b.id))
-      .map((r) => ({ id: r.id, provider: r.provider, eventId: r.event_id, payload: r.payload, attempts: r.attempts }));
+      .map((r) => ({
+        id: r.id,
+        provider: r.provider,
+        eventId: r.event_id,
+        payload: r.payload,
+        attempts: r.attempts,
+      }));
   }
 
   async processed(id: string, at: Date): Promise<void> {
-    await this.pool.query(`UPDATE inbound_events SET status = 'processed', processed_at = $2, error = NULL WHERE id = $1`, [id, at]);
+    await this.pool.query(
+      `UPDATE inbound_events SET status = 'processed', processed_at = $2, error = NULL WHERE id = $1`,
+      [id, at],
+    );
   }
 
   async failed(id: string, error: string, at: Date, isFinal: boolean): Promise<void> {
-    await this.pool.query(`UPDATE inbound_events SET status = $2, error = $3, processed_at = CASE WHEN $2 = 'failed' THEN $4 ELSE NULL END WHERE id = $1`, [
-      id,
-      isFinal ? 'failed' : 'pending',
-      error.slice(0, 2000),
-      at,
-    ]);
+    await this.pool.query(
+      `UPDATE inbound_events SET status = $2, error = $3, processed_at = CASE WHEN $2 = 'failed' THEN $4 ELSE NULL END WHERE id = $1`,
+      [id, isFinal ? 'failed' : 'pending', error.slice(0, 2000), at],
+    );
   }
 
   async purgeProcessed(before: Date): Promise<number> {
-    const { rowCount } = await this.pool.query(`DELETE FROM inbound_events WHERE status = 'processed' AND processed_at < $1`, [before]);
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM inbound_events WHERE status = 'processed' AND processed_at < $1`,
+      [before],
+    );
     return rowCount ?? 0;
   }
 }

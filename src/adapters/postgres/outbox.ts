@@ -31,7 +31,13 @@ export class PostgresOutbox implements OutboxStore {
     await this.pool.query(
       `INSERT INTO outbox (provider, recipient, author, content, locale, next_attempt_at, created_at, updated_at)
        VALUES ($1, $2, 'system', $3, $4, $5, $5, $5)`,
-      [message.provider, message.recipient, JSON.stringify(message.content), message.locale, message.at],
+      [
+        message.provider,
+        message.recipient,
+        JSON.stringify(message.content),
+        message.locale,
+        message.at,
+      ],
     );
   }
 
@@ -75,7 +81,12 @@ export class PostgresOutbox implements OutboxStore {
     );
   }
 
-  async reschedule(id: string, nextAttemptAt: Date, reason: string | null, isAttempt: boolean): Promise<void> {
+  async reschedule(
+    id: string,
+    nextAttemptAt: Date,
+    reason: string | null,
+    isAttempt: boolean,
+  ): Promise<void> {
     await this.pool.query(
       `UPDATE outbox SET status = 'pending', next_attempt_at = $2, last_error = COALESCE($3, last_error),
               attempts = attempts + CASE WHEN $4 THEN 1 ELSE 0 END, updated_at = now()
@@ -92,11 +103,10 @@ export class PostgresOutbox implements OutboxStore {
   }
 
   async cancel(id: string, reason: string, at: Date): Promise<void> {
-    await this.pool.query(`UPDATE outbox SET status = 'cancelled', last_error = $2, updated_at = $3 WHERE id = $1 AND status IN ('sending', 'pending')`, [
-      id,
-      reason,
-      at,
-    ]);
+    await this.pool.query(
+      `UPDATE outbox SET status = 'cancelled', last_error = $2, updated_at = $3 WHERE id = $1 AND status IN ('sending', 'pending')`,
+      [id, reason, at],
+    );
   }
 
   async markStaleUnknown(claimedBefore: Date, at: Date): Promise<number> {
@@ -110,7 +120,8 @@ export class PostgresOutbox implements OutboxStore {
 
   async applyStatus(status: DeliveryStatus, at: Date): Promise<boolean> {
     // An echoed outbox id reconciles a row a crash left 'unknown' (the provider did accept it).
-    const byId = status.outboxId !== undefined && /^\d+$/.test(status.outboxId) ? status.outboxId : null;
+    const byId =
+      status.outboxId !== undefined && /^\d+$/.test(status.outboxId) ? status.outboxId : null;
     const { rowCount } = await this.pool.query(
       `UPDATE outbox
           SET status = CASE WHEN $3 = 'failed' THEN 'failed'

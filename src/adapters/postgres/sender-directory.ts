@@ -8,10 +8,10 @@ export class PostgresSenderDirectory implements SenderDirectory {
   constructor(private readonly pool: pg.Pool) {}
 
   async match(sender: Sender, at: Date): Promise<SenderMatch | undefined> {
-    const mapped = await this.pool.query<{ debtor_id: string }>(`SELECT debtor_id FROM channel_identities WHERE provider = $1 AND external_id = $2`, [
-      sender.provider,
-      sender.externalId,
-    ]);
+    const mapped = await this.pool.query<{ debtor_id: string }>(
+      `SELECT debtor_id FROM channel_identities WHERE provider = $1 AND external_id = $2`,
+      [sender.provider, sender.externalId],
+    );
     let debtorId = mapped.rows[0]?.debtor_id;
     if (debtorId === undefined && sender.phone !== undefined) {
       const byPhone = await this.pool.query<{ debtor_id: string }>(
@@ -33,7 +33,9 @@ export class PostgresSenderDirectory implements SenderDirectory {
       [debtorId],
     );
     const accountId = account.rows[0]?.id;
-    return accountId === undefined ? undefined : { debtorId: debtorId as DebtorId, accountId: accountId as AccountId };
+    return accountId === undefined
+      ? undefined
+      : { debtorId: debtorId as DebtorId, accountId: accountId as AccountId };
   }
 
   async recordUnknown(sender: Sender, at: Date): Promise<boolean> {

@@ -4,7 +4,11 @@
  */
 
 /** Exponential backoff with full jitter: a random delay in [0, min(cap, base * 2^(attempt-1))]. */
-export function retryDelayMs(attempt: number, random: number, options: { baseMs?: number; capMs?: number } = {}): number {
+export function retryDelayMs(
+  attempt: number,
+  random: number,
+  options: { baseMs?: number; capMs?: number } = {},
+): number {
   const base = options.baseMs ?? 2_000;
   const cap = options.capMs ?? 10 * 60_000;
   const ceiling = Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
@@ -28,26 +32,35 @@ export class SendPacer {
   private refilledAt: number;
   private readonly lastSendTo = new Map<string, number>();
 
-  constructor(private readonly limits: RateLimits, nowMs: number) {
+  constructor(
+    private readonly limits: RateLimits,
+    nowMs: number,
+  ) {
     this.tokens = limits.perSecond;
     this.refilledAt = nowMs;
   }
 
   take(recipient: string, nowMs: number): number {
-    this.tokens = Math.min(this.limits.perSecond, this.tokens + ((nowMs - this.refilledAt) / 1000) * this.limits.perSecond);
+    this.tokens = Math.min(
+      this.limits.perSecond,
+      this.tokens + ((nowMs - this.refilledAt) / 1000) * this.limits.perSecond,
+    );
     this.refilledAt = nowMs;
     const last = this.lastSendTo.get(recipient);
-    const recipientWait = last === undefined ? 0 : last + this.limits.perRecipientIntervalMs - nowMs;
+    const recipientWait =
+      last === undefined ? 0 : last + this.limits.perRecipientIntervalMs - nowMs;
     if (recipientWait > 0) return recipientWait;
     if (this.tokens < 1) return Math.ceil(((1 - this.tokens) / this.limits.perSecond) * 1000);
     this.tokens -= 1;
     this.lastSendTo.set(recipient, nowMs);
-    if (this.lastSendTo.size > 50_000) this.forgetBefore(nowMs - this.limits.perRecipientIntervalMs);
+    if (this.lastSendTo.size > 50_000)
+      this.forgetBefore(nowMs - this.limits.perRecipientIntervalMs);
     return 0;
   }
 
   private forgetBefore(cutoffMs: number): void {
-    for (const [recipient, at] of this.lastSendTo) if (at < cutoffMs) this.lastSendTo.delete(recipient);
+    for (const [recipient, at] of this.lastSendTo)
+      if (at < cutoffMs) this.lastSendTo.delete(recipient);
   }
 }
 

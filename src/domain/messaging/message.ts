@@ -5,7 +5,13 @@
  */
 import type { Channel } from '../model.js';
 
-export const providers = ['whatsapp-cloud', 'whatsapp-baileys', 'telegram', 'twilio-sms', 'web'] as const;
+export const providers = [
+  'whatsapp-cloud',
+  'whatsapp-baileys',
+  'telegram',
+  'twilio-sms',
+  'web',
+] as const;
 /** The integration a message travels through; several providers can serve one channel. */
 export type Provider = (typeof providers)[number];
 
@@ -48,8 +54,17 @@ export type InboundContent =
       readonly caption?: string | undefined;
       readonly fileName?: string | undefined;
     }
-  | { readonly type: 'location'; readonly latitude: number; readonly longitude: number; readonly name?: string | undefined }
-  | { readonly type: 'contact'; readonly name?: string | undefined; readonly phones: readonly string[] }
+  | {
+      readonly type: 'location';
+      readonly latitude: number;
+      readonly longitude: number;
+      readonly name?: string | undefined;
+    }
+  | {
+      readonly type: 'contact';
+      readonly name?: string | undefined;
+      readonly phones: readonly string[];
+    }
   /** Reactions, polls, stickers-as-system, anything the bot cannot read. */
   | { readonly type: 'unsupported'; readonly providerType: string };
 
@@ -94,8 +109,18 @@ export type OutboundContent =
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'choices'; readonly text: string; readonly options: readonly ChoiceOption[] }
   /** A pre-approved template (WhatsApp outside the 24-hour window), with positional variables. */
-  | { readonly type: 'template'; readonly name: string; readonly language: string; readonly variables: readonly string[] }
-  | { readonly type: 'document'; readonly url: string; readonly fileName: string; readonly caption?: string | undefined };
+  | {
+      readonly type: 'template';
+      readonly name: string;
+      readonly language: string;
+      readonly variables: readonly string[];
+    }
+  | {
+      readonly type: 'document';
+      readonly url: string;
+      readonly fileName: string;
+      readonly caption?: string | undefined;
+    };
 
 /** Text a person can read for any inbound content, for the transcript and the engine. */
 export function inboundText(content: InboundContent): string {

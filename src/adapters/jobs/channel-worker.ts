@@ -1,0 +1,110 @@
+import type { Logger } from 'pino';
+import type { OutboxDispatcher } from '../../app/dispatch-outbox.js';
+import { processInbox, type InboxProcessorDeps } from '../../app/process-inbox.js';
+import type { OutboxStore } from '../../ports/outbox.js';
+
+export interface ChannelWorkerOptions {
+  readonly inbox: InboxProcessorDeps;
+  readonly dispatcher: OutboxDispatcher;
+  readonly outbox: OutboxStore;
+  readonly logger: Logger;
+  /** How often to look for work when the last look found none. */
+  readonly idleMs?: number;
+  /** A row `sending` for longer than this belongs to a crashed dispatcher. */
+  readonly sendTimeoutMs?: number;
+  /** Processed events are kept this long so redeliveries stay no-ops (at least 8 days). */
+  readonly keepEventsMs?: number;
+}
+
+export interface RunningWorker {
+  /** Finishes the batch in hand, then stops. */
+  stop(): Promise<void>;
+  /** Resolves after the next full pass over inbox and outbox (for tests and benchmarks). */
+  drain(): Promise<void>;
+}
+
+const eightDaysMs = 8 * 24 * 3600 * 1000;
+
+/**
+ * The job loop behind every channel: process stored events into turns, send due outbox rows,
+ * and every so often mark rows a crash left `sending` as `unknown` and purge old events. It
+ * polls (PGlite has one connection and no LISTEN/NOTIFY) and goes again at once while there is
+ * work. Several workers may run against one PostgreSQL: claims use SKIP LOCKED.
+ */
+export function startChannelWorker(options: ChannelWorkerOptions): RunningWorker {
+  const { logger } = options;
+  const clock = options.inbox.conversations.clock;
+  const idleMs = options.idleMs ?? 200;
+  let isStopping = false;
+  let lastHousekeeping = 0;
+  let drains: (() => void)[] = [];
+  let wake: (() => void) | undefined;
+
+  const pass = async (): Promise<boolean> => {
+    const inbound = await processInbox(options.inbox, 100);
+    for (const failure of inbound.failed)
+      logger.warn(
+        { eventId: failure.id, error: failure.error, isFinal: failure.isFinal },
+        'inbox.event_failed',
+      );
+    const outbound = await options.dispatcher.dispatchDue(100);
+    if (outbound.failed > 0 || outbound.cancelled > 0)
+      logger.info({ ...outbound }, 'outbox.dispatched');
+    const now = clock.now();
+    if (now.getTime() - lastHousekeeping > 30_000) {
+      lastHousekeeping = now.getTime();
+      const unknown = await options.outbox.markStaleUnknown(
+        new Date(now.getTime() - (options.sendTimeoutMs ?? 60_000)),
+        now,
+      );
+      if (unknown > 0) logger.warn({ rows: unknown }, 'outbox.interrupted_sends');
+      const purged = await options.inbox.events.purgeProcessed(
+        new Date(now.getTime() - Math.max(eightDaysMs, options.keepEventsMs ?? eightDaysMs)),
+      );
+      if (purged > 0) logger.info({ events: purged }, 'inbox.purged');
+    }
+    return (
+      inbound.processed + inbound.failed.length > 0 ||
+      outbound.sent + outbound.retried + outbound.failed + outbound.cancelled > 0
+    );
+  };
+
+  const loop = (async () => {
+    while (!isStopping) {
+      let hadWork = false;
+      try {
+        hadWork = await pass();
+      } catch (err) {
+        logger.error({ err }, 'channel_worker.pass_failed');
+      }
+      if (!hadWork) {
+        const waiting = drains;
+        drains = [];
+        for (const resolve of waiting) resolve();
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, idleMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    }
+  })();
+
+  return {
+    async stop() {
+      isStopping = true;
+      wake?.();
+      await loop;
+      for (const resolve of drains) resolve();
+    },
+    drain() {
+      return new Promise<void>((resolve) => {
+        drains.push(resolve);
+        wake?.();
+      });
+    },
+  };
+}

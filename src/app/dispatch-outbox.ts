@@ -1,0 +1,136 @@
+import {
+  isInsideWhatsAppWindow,
+  retryDelayMs,
+  SendPacer,
+  type RateLimits,
+} from '../domain/messaging/delivery.js';
+import type { Provider } from '../domain/messaging/message.js';
+import type { ChannelSender } from '../ports/channel.js';
+import type { Clock } from '../ports/clock.js';
+import type { ClaimedOutboxRow, OutboxStore } from '../ports/outbox.js';
+
+export interface DispatcherDeps {
+  readonly outbox: OutboxStore;
+  readonly senders: ReadonlyMap<Provider, ChannelSender>;
+  readonly limits: Readonly<Partial<Record<Provider, RateLimits>>>;
+  readonly clock: Clock;
+  /** Jitter source, [0, 1). */
+  readonly random: () => number;
+  /** Tries before a retryable error becomes a failure. */
+  readonly maxAttempts?: number;
+}
+
+export interface DispatchRun {
+  readonly sent: number;
+  readonly retried: number;
+  readonly deferred: number;
+  readonly failed: number;
+  readonly cancelled: number;
+}
+
+/**
+ * Sends due outbox rows. Before each send it checks, at send time, what may have changed since
+ * the row was written: an agent took the conversation (a bot never talks over an agent), the
+ * debtor opted out of the channel (only the opt-out confirmation still goes), WhatsApp's 24-hour
+ * window closed (a free-form message that would fail with 131047 is never attempted). Pacing
+ * per provider and per recipient defers a row without counting an attempt; retryable errors back
+ * off exponentially with jitter; permanent ones are recorded and never retried.
+ */
+export class OutboxDispatcher {
+  private readonly pacers = new Map<Provider, SendPacer>();
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  async dispatchDue(limit = 100): Promise<DispatchRun> {
+    const now = this.deps.clock.now();
+    const rows = await this.deps.outbox.claimDue(limit, now);
+    const counts = { sent: 0, retried: 0, deferred: 0, failed: 0, cancelled: 0 };
+    await Promise.all(
+      rows.map(async (row) => {
+        counts[await this.dispatch(row, now)] += 1;
+      }),
+    );
+    return counts;
+  }
+
+  private async dispatch(row: ClaimedOutboxRow, now: Date): Promise<keyof DispatchRun> {
+    const { outbox, clock } = this.deps;
+    if (row.author === 'bot' && row.conversationOwner === 'agent') {
+      await outbox.cancel(row.id, 'an agent owns the conversation', now);
+      return 'cancelled';
+    }
+    if (row.isOptedOut && !row.isOptOutNotice) {
+      await outbox.cancel(row.id, 'the debtor opted out of this channel', now);
+      return 'cancelled';
+    }
+    if (
+      row.provider === 'whatsapp-cloud' &&
+      row.content.type !== 'template' &&
+      row.author !== 'system' &&
+      !isInsideWhatsAppWindow(row.lastInboundAt, now)
+    ) {
+      await outbox.markFailed(
+        row.id,
+        'outside the WhatsApp 24-hour window: only templates may be sent',
+        now,
+      );
+      return 'failed';
+    }
+    const sender = this.deps.senders.get(row.provider);
+    if (sender === undefined) {
+      await outbox.markFailed(row.id, `provider ${row.provider} is not configured`, now);
+      return 'failed';
+    }
+    const wait = this.pacer(row.provider, now).take(row.recipient, now.getTime());
+    if (wait > 0) {
+      await outbox.reschedule(row.id, new Date(now.getTime() + wait), null, false);
+      return 'deferred';
+    }
+    const result = await sender.send({
+      outboxId: row.id,
+      provider: row.provider,
+      recipient: row.recipient,
+      content: row.content,
+      locale: row.locale,
+    });
+    const at = clock.now();
+    switch (result.type) {
+      case 'sent':
+        await outbox.markSent(row.id, result.providerMessageId, at);
+        return 'sent';
+      case 'retry': {
+        const attempt = row.attempts + 1;
+        if (attempt >= (this.deps.maxAttempts ?? 8)) {
+          await outbox.markFailed(
+            row.id,
+            `gave up after ${attempt} attempts: ${result.reason}`,
+            at,
+          );
+          return 'failed';
+        }
+        const delay = Math.max(result.retryAfterMs ?? 0, retryDelayMs(attempt, this.deps.random()));
+        await outbox.reschedule(row.id, new Date(at.getTime() + delay), result.reason, true);
+        return 'retried';
+      }
+      case 'failed':
+        await outbox.markFailed(
+          row.id,
+          result.code === undefined ? result.reason : `${result.code}: ${result.reason}`,
+          at,
+        );
+        return 'failed';
+    }
+  }
+
+  private pacer(provider: Provider, now: Date): SendPacer {
+    let pacer = this.pacers.get(provider);
+    if (pacer === undefined) {
+      pacer = new SendPacer(
+        this.deps.limits[provider] ?? { perSecond: 10, perRecipientIntervalMs: 1000 },
+        now.getTime(),
+      );
+      this.pacers.set(provider, pacer);
+    }
+    return pacer;
+  }
+}
