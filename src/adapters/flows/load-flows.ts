@@ -52,6 +52,9 @@ export interface LoadFlowOptions {
 
 export const policyFileName = 'policy.yaml';
 
+/** YAML files in flows/ that are not flows: the policy, and the WhatsApp template registry. */
+const nonFlowFiles = new Set([policyFileName, 'whatsapp-templates.yaml']);
+
 /** `file:line:column: path: message`, the format editors and CI annotate. */
 export function formatProblem(problem: FlowProblem): string {
   const where = `${problem.file}:${problem.line}:${problem.column}`;
@@ -82,7 +85,7 @@ export async function loadFlowBundle(
   const flowFiles =
     options.flowFiles ??
     (await listYaml(path.join(rootDir, 'flows')))
-      .filter((name) => name !== policyFileName)
+      .filter((name) => !nonFlowFiles.has(name))
       .map((name) => path.join('flows', name));
   if (flowFiles.length === 0) {
     problems.push(fileProblem(rootDir, path.join(rootDir, 'flows'), 'no flow files found'));
