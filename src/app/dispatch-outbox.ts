@@ -5,6 +5,7 @@ import {
   type RateLimits,
 } from '../domain/messaging/delivery.js';
 import type { Provider } from '../domain/messaging/message.js';
+import { assertNever } from '../domain/errors.js';
 import type { ChannelSender } from '../ports/channel.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClaimedOutboxRow, OutboxStore } from '../ports/outbox.js';
@@ -26,6 +27,8 @@ export interface DispatchRun {
   readonly deferred: number;
   readonly failed: number;
   readonly cancelled: number;
+  /** Sends whose outcome is unknown (timeouts): left for status callbacks to reconcile. */
+  readonly uncertain: number;
 }
 
 /**
@@ -44,7 +47,7 @@ export class OutboxDispatcher {
   async dispatchDue(limit = 100): Promise<DispatchRun> {
     const now = this.deps.clock.now();
     const rows = await this.deps.outbox.claimDue(limit, now);
-    const counts = { sent: 0, retried: 0, deferred: 0, failed: 0, cancelled: 0 };
+    const counts = { sent: 0, retried: 0, deferred: 0, failed: 0, cancelled: 0, uncertain: 0 };
     await Promise.all(
       rows.map(async (row) => {
         counts[await this.dispatch(row, now)] += 1;
@@ -119,6 +122,11 @@ export class OutboxDispatcher {
           at,
         );
         return 'failed';
+      case 'uncertain':
+        await outbox.markUnknown(row.id, result.reason, at);
+        return 'uncertain';
+      default:
+        return assertNever(result, 'send result');
     }
   }
 

@@ -16,11 +16,18 @@ export interface OutboundEnvelope {
 }
 
 /**
- * What a provider said about one send. `retry` for 429, 5xx, timeouts and connection errors;
+ * What a provider said about one send. `retry` for 429, 5xx and connections that never reached
+ * the provider;
  * `failed` for permanent errors (bad number, blocked, policy), never retried.
  */
 export type SendResult =
   | { readonly type: 'sent'; readonly providerMessageId: string }
+  /**
+   * The request may have reached the provider but no answer came back (a timeout, a reset
+   * connection): sending again could deliver it twice, so the row is marked `unknown` and
+   * reconciled from the provider's status callbacks instead.
+   */
+  | { readonly type: 'uncertain'; readonly reason: string }
   | { readonly type: 'retry'; readonly reason: string; readonly retryAfterMs?: number | undefined }
   | { readonly type: 'failed'; readonly reason: string; readonly code?: string | undefined };
 

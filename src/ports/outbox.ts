@@ -42,6 +42,8 @@ export interface OutboxStore {
     isAttempt: boolean,
   ): Promise<void>;
   markFailed(id: string, reason: string, at: Date): Promise<void>;
+  /** The provider may or may not have the message: never resent blindly, reconciled by status. */
+  markUnknown(id: string, reason: string, at: Date): Promise<void>;
   cancel(id: string, reason: string, at: Date): Promise<void>;
   /** Rows left `sending` by a crash are marked `unknown`: never resent blindly. */
   markStaleUnknown(claimedBefore: Date, at: Date): Promise<number>;

@@ -102,6 +102,13 @@ export class PostgresOutbox implements OutboxStore {
     );
   }
 
+  async markUnknown(id: string, reason: string, at: Date): Promise<void> {
+    await this.pool.query(
+      `UPDATE outbox SET status = 'unknown', last_error = $2, updated_at = $3, attempts = attempts + 1 WHERE id = $1 AND status = 'sending'`,
+      [id, reason, at],
+    );
+  }
+
   async cancel(id: string, reason: string, at: Date): Promise<void> {
     await this.pool.query(
       `UPDATE outbox SET status = 'cancelled', last_error = $2, updated_at = $3 WHERE id = $1 AND status IN ('sending', 'pending')`,
