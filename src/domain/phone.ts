@@ -43,3 +43,8 @@ export function normalizePhone(
 export function phoneCountry(e164: string): string | undefined {
   return parsePhoneNumberFromString(e164)?.country;
 }
+
+/** The country calling code of an E.164 number ("57" for +573001234567), when it can be told. */
+export function callingCodeOf(e164: string): string | undefined {
+  return parsePhoneNumberFromString(e164)?.countryCallingCode;
+}

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -72,11 +72,19 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger): Prom
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   let dataPath = 'memory://';
+  let releaseLock = async (): Promise<void> => {};
   if (target.kind === 'pglite') {
     dataPath = path.resolve(target.dataDir, 'pglite');
     await mkdir(dataPath, { recursive: true });
+    releaseLock = await lockDataDir(path.resolve(target.dataDir, 'pglite.lock'));
   }
-  const db = await PGlite.create(dataPath);
+  let db;
+  try {
+    db = await PGlite.create(dataPath);
+  } catch (err) {
+    await releaseLock();
+    throw err;
+  }
   // The pool holds one connection, but the server accepts a few: node-postgres destroys a client
   // after a query error and connects anew while the old socket is still closing.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
@@ -101,8 +109,47 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger): Prom
       await pool.end();
       await server.stop();
       await db.close();
+      await releaseLock();
     },
   };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same folder would corrupt it.
+ * A lock file holding the owner's pid keeps `cuota converse` from opening the store `cuota serve`
+ * is using; a lock left by a process that died is taken over.
+ */
+async function lockDataDir(lockPath: string): Promise<() => Promise<void>> {
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      const handle = await open(lockPath, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return async () => {
+        await rm(lockPath, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        throw new AppError(
+          'store_unavailable',
+          `the embedded database in ${path.dirname(lockPath)} is in use by process ${owner} (is cuota serve running?). Stop it, or use PostgreSQL through DATABASE_URL to share one store between processes.`,
+        );
+      }
+      await rm(lockPath, { force: true });
+    }
+  }
+  throw new AppError('store_unavailable', `could not lock ${lockPath}`);
 }
 
 /** Runs `work` in one transaction on one client; rolls back and rethrows on any error. */

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { AppError } from '../../../domain/errors.js';
 import { channels, contactKinds, type ContactKind } from '../../../domain/model.js';
 import type {
@@ -11,6 +10,7 @@ import type {
 import { createPgPortfolioQueries } from '../../postgres/portfolio-queries.js';
 import type { HttpDeps } from '../app.js';
 import { apiKeySecurity, errorResponses, registry, z } from '../openapi.js';
+import { callingCodeOf } from '../../../domain/phone.js';
 import {
   accountItemJson,
   AccountListItemSchema,
@@ -31,8 +31,7 @@ export function maskContactValue(kind: ContactKind, value: string): string {
   switch (kind) {
     case 'phone': {
       const digits = value.replace(/^\+/, '');
-      const callingCode =
-        parsePhoneNumberFromString(value)?.countryCallingCode ?? digits.slice(0, 1);
+      const callingCode = callingCodeOf(value) ?? digits.slice(0, 1);
       const hidden = Math.max(0, digits.length - callingCode.length - 4);
       return `+${callingCode}${'*'.repeat(hidden)}${digits.slice(callingCode.length + hidden)}`;
     }
