@@ -8,7 +8,14 @@ import { registerDemoData } from './adapters/cli/demo-data.js';
 import { createLogger } from './adapters/logger.js';
 import { loadConfig } from './config.js';
 import { AppError } from './domain/errors.js';
-import { openStore, startServer } from './main.js';
+import { systemClock } from './adapters/system-clock.js';
+import {
+  buildConversationDeps,
+  openStore,
+  resolveSecret,
+  startChannelRuntime,
+  startServer,
+} from './main.js';
 
 const program = new Command()
   .name('cuota')
@@ -30,6 +37,9 @@ program
     process.stdout.write(
       `  web chat:  ${running.url}/chat\n  API:       ${running.url}/api/v1/openapi.json\n`,
     );
+    process.stdout.write(
+      `  channels:  ${running.channels.length === 0 ? 'web chat only (set WHATSAPP_CLOUD_*, TELEGRAM_*, TWILIO_* or BAILEYS_ENABLED to add more)' : ['web', ...running.channels].join(', ')}\n`,
+    );
     if (running.apiKey !== undefined)
       process.stdout.write(
         `  API key:   ${running.apiKey}  (generated for development; kept in ${config.dataDir}/api-key)\n`,
@@ -47,6 +57,51 @@ program
           process.exit(1);
         },
       );
+    };
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+  });
+
+program
+  .command('worker')
+  .description(
+    'process stored channel events and send the outbox (for running apart from serve, with CUOTA_WORKER=off there)',
+  )
+  .action(async () => {
+    const config = loadConfig(process.env);
+    const logger = createLogger(config.logLevel);
+    if (config.database.kind === 'pglite') {
+      throw new AppError(
+        'config_invalid',
+        'cuota worker needs DATABASE_URL: the embedded database belongs to one process, where serve runs the worker inline',
+      );
+    }
+    const db = await openStore(config, logger);
+    const conversations = await buildConversationDeps(config, db, systemClock);
+    const apiKey = await resolveSecret(config.apiKey, config.dataDir, 'api-key');
+    const running = await startChannelRuntime(config, db, conversations, logger, {
+      apiKey: apiKey.value,
+      runWorker: true,
+    });
+    logger.info({ channels: running.channels.enabled }, 'worker.started');
+    process.stdout.write(
+      `cuota worker is running (channels: ${running.channels.enabled.join(', ') || 'none'})\n`,
+    );
+    let isStopping = false;
+    const shutdown = (signal: string): void => {
+      if (isStopping) return;
+      isStopping = true;
+      logger.info({ signal }, 'process.stopping');
+      running
+        .stop()
+        .then(() => db.close())
+        .then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err }, 'process.stop_failed');
+            process.exit(1);
+          },
+        );
     };
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     process.on('SIGINT', () => shutdown('SIGINT'));

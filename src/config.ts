@@ -1,7 +1,22 @@
 import { z } from 'zod';
 import { AppError } from './domain/errors.js';
 import { isTimeZone } from './domain/dates.js';
+import type { RateLimits } from './domain/messaging/delivery.js';
+import { providers, type Provider } from './domain/messaging/message.js';
 import { isLocaleTag } from './domain/regions.js';
+import { loadTelegramConfig, type TelegramConfig } from './adapters/channels/telegram/config.js';
+import {
+  loadTwilioSmsConfig,
+  type TwilioSmsConfig,
+} from './adapters/channels/twilio-sms/config.js';
+import {
+  loadBaileysConfig,
+  type BaileysConfig,
+} from './adapters/channels/whatsapp-baileys/config.js';
+import {
+  loadWhatsAppCloudConfig,
+  type WhatsAppCloudConfig,
+} from './adapters/channels/whatsapp-cloud/config.js';
 
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -50,7 +65,55 @@ export const EnvSchema = z.object({
       'Paga en línea en https://pagos.example.com con tu número de cuenta, o en cualquier corresponsal bancario.',
     ),
   CUOTA_SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  CUOTA_WORKER: z.enum(['inline', 'off']).default('inline'),
+  CUOTA_SEND_RATES: z
+    .string()
+    .regex(
+      /^\s*[a-z-]+=\d+(\.\d+)?\/\d+\s*(,\s*[a-z-]+=\d+(\.\d+)?\/\d+\s*)*$/,
+      'provider=<sends per second>/<ms between sends to one recipient>, comma separated, e.g. whatsapp-cloud=80/1000,twilio-sms=1/1000',
+    )
+    .optional(),
 });
+
+/** Default pacing per provider: the providers' published limits, conservatively. */
+export const defaultSendRates: Readonly<Record<Provider, RateLimits>> = {
+  'whatsapp-cloud': { perSecond: 80, perRecipientIntervalMs: 1000 },
+  'whatsapp-baileys': { perSecond: 1, perRecipientIntervalMs: 3000 },
+  telegram: { perSecond: 30, perRecipientIntervalMs: 1000 },
+  'twilio-sms': { perSecond: 1, perRecipientIntervalMs: 1000 },
+  web: { perSecond: 1000, perRecipientIntervalMs: 0 },
+};
+
+function sendRates(spec: string | undefined): Readonly<Record<Provider, RateLimits>> {
+  const rates: Record<Provider, RateLimits> = { ...defaultSendRates };
+  for (const part of (spec ?? '').split(',').filter((p) => p.trim() !== '')) {
+    const [provider, value] = part.trim().split('=') as [string, string];
+    const [perSecond, interval] = value.split('/').map(Number) as [number, number];
+    if ((providers as readonly string[]).includes(provider)) {
+      rates[provider as Provider] = { perSecond, perRecipientIntervalMs: interval };
+    }
+  }
+  return rates;
+}
+
+/** Each channel is enabled by its own keys; absent keys leave it off, half-set keys stop start-up. */
+export interface ChannelsConfig {
+  readonly whatsappCloud: WhatsAppCloudConfig | undefined;
+  readonly telegram: TelegramConfig | undefined;
+  readonly twilioSms: TwilioSmsConfig | undefined;
+  readonly baileys: BaileysConfig | undefined;
+}
+
+/** Runs a channel's loader, collecting its bad-key lines instead of stopping at the first one. */
+function channelConfig<T>(load: () => T, problems: string[]): T | undefined {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'config_invalid') throw err;
+    problems.push(...err.message.split('\n').slice(1));
+    return undefined;
+  }
+}
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -80,6 +143,11 @@ export interface Config {
   readonly creditor: { readonly name: string; readonly paymentDetails: string };
   /** Signs web chat session tokens and debtor links; undefined outside production means generated. */
   readonly sessionSecret: string | undefined;
+  readonly channels: ChannelsConfig;
+  /** Pacing per provider (CUOTA_SEND_RATES overrides the defaults). */
+  readonly sendRates: Readonly<Record<Provider, RateLimits>>;
+  /** `inline`: `serve` also runs the channel worker; `off`: run `cuota worker` separately. */
+  readonly worker: 'inline' | 'off';
 }
 
 /**
@@ -91,12 +159,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
   );
   const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map(
+  const channelProblems: string[] = [];
+  const channels: ChannelsConfig = {
+    whatsappCloud: channelConfig(() => loadWhatsAppCloudConfig(env), channelProblems),
+    telegram: channelConfig(() => loadTelegramConfig(env), channelProblems),
+    twilioSms: channelConfig(() => loadTwilioSmsConfig(env), channelProblems),
+    baileys: channelConfig(() => loadBaileysConfig(env), channelProblems),
+  };
+  if (!parsed.success || channelProblems.length > 0) {
+    const lines = (parsed.success ? [] : parsed.error.issues).map(
       (issue) =>
         `  ${issue.path.join('.') || '(env)'}: ${issue.message}${describeValue(present, issue.path)}`,
     );
-    throw new AppError('config_invalid', `invalid configuration:\n${lines.join('\n')}`);
+    throw new AppError(
+      'config_invalid',
+      `invalid configuration:\n${[...lines, ...channelProblems].join('\n')}`,
+    );
   }
   const e = parsed.data;
   const missingInProduction = [
@@ -138,6 +216,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     defaultFlowId: e.CUOTA_DEFAULT_FLOW,
     creditor: { name: e.CUOTA_CREDITOR_NAME, paymentDetails: e.CUOTA_PAYMENT_DETAILS },
     sessionSecret: e.CUOTA_SESSION_SECRET,
+    channels,
+    sendRates: sendRates(
+      channels.twilioSms === undefined || /twilio-sms=/.test(e.CUOTA_SEND_RATES ?? '')
+        ? e.CUOTA_SEND_RATES
+        : // TWILIO_MPS is the sender's own limit; CUOTA_SEND_RATES wins when it names twilio-sms.
+          [
+            e.CUOTA_SEND_RATES,
+            `twilio-sms=${channels.twilioSms.messagesPerSecond}/${defaultSendRates['twilio-sms'].perRecipientIntervalMs}`,
+          ]
+            .filter((part) => part !== undefined)
+            .join(','),
+    ),
+    worker: e.CUOTA_WORKER,
   };
   return deepFreeze(config);
 }

@@ -4,7 +4,14 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { startChannels, type ChannelRuntime } from './adapters/channels/runtime.js';
 import { loadFlowBundle } from './adapters/flows/load-flows.js';
+import { startChannelWorker, type RunningWorker } from './adapters/jobs/channel-worker.js';
+import { PostgresInbox } from './adapters/postgres/inbox.js';
+import { PostgresOutbox } from './adapters/postgres/outbox.js';
+import { PostgresSenderDirectory } from './adapters/postgres/sender-directory.js';
+import { OutboxDispatcher } from './app/dispatch-outbox.js';
+import type { Provider } from './domain/messaging/message.js';
 import { createHttpApp } from './adapters/http/app.js';
 import { tokenSigner } from './adapters/http/tokens.js';
 import { createLogger } from './adapters/logger.js';
@@ -87,10 +94,75 @@ export async function buildConversationDeps(
   };
 }
 
+/** The channel worker's loop and the channels it serves, for `serve` (inline) and `cuota worker`. */
+export interface RunningChannels {
+  readonly channels: ChannelRuntime;
+  readonly worker: RunningWorker | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the enabled channels and, when `runWorker`, the loop that turns stored events into
+ * turns and sends the outbox. Without channels the worker still runs: nothing else sends.
+ */
+export async function startChannelRuntime(
+  config: Config,
+  db: Database,
+  conversations: ConversationDeps,
+  logger: Logger,
+  options: { readonly apiKey: string; readonly runWorker: boolean },
+): Promise<RunningChannels> {
+  const inbox = new PostgresInbox(db.pool);
+  const outbox = new PostgresOutbox(db.pool);
+  const channels = await startChannels({
+    config,
+    pool: db.pool,
+    inbox,
+    clock: conversations.clock,
+    logger,
+    apiKey: options.apiKey,
+    contentDir: config.contentDir ?? packageRoot,
+    isReceiving: options.runWorker,
+  });
+  const worker = options.runWorker
+    ? startChannelWorker({
+        inbox: {
+          events: inbox,
+          parsers: channels.parsers,
+          directory: new PostgresSenderDirectory(db.pool),
+          outbox,
+          conversations,
+          defaultLocale: config.defaults.locale,
+          linkSender: channels.linkSender,
+        },
+        dispatcher: new OutboxDispatcher({
+          outbox,
+          senders: channels.senders,
+          limits: channels.limits,
+          clock: conversations.clock,
+          random: Math.random,
+        }),
+        outbox,
+        logger: logger.child({ component: 'channel-worker' }),
+        idleMs: db.kind === 'pglite' ? 250 : 100,
+      })
+    : undefined;
+  return {
+    channels,
+    worker,
+    async stop() {
+      await worker?.stop();
+      await channels.stop();
+    },
+  };
+}
+
 export interface RunningServer {
   readonly url: string;
   /** The generated development API key, to print; undefined when the operator configured one. */
   readonly apiKey: string | undefined;
+  /** The providers the configuration enabled. */
+  readonly channels: readonly Provider[];
   readonly server: Server;
   stop(): Promise<void>;
 }
@@ -102,6 +174,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const db = await openStore(config, logger);
   let isShuttingDown = false;
+  let stopChannels = async (): Promise<void> => {};
   try {
     const conversations = await buildConversationDeps(config, db, systemClock);
     if (config.loadDemo) {
@@ -119,7 +192,13 @@ export async function startServer(
       config.dataDir,
       'session-secret',
     );
+    const running = await startChannelRuntime(config, db, conversations, logger, {
+      apiKey: apiKey.value,
+      runWorker: config.worker === 'inline',
+    });
+    stopChannels = () => running.stop();
     const app = createHttpApp({
+      channelRouters: running.channels.routers,
       db,
       logger: logger.child({ component: 'http' }),
       clock: systemClock,
@@ -145,9 +224,19 @@ export async function startServer(
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
     const url = config.http.publicUrl ?? `http://localhost:${port}`;
-    logger.info({ url, store: db.kind, apiKeyGenerated: apiKey.isGenerated }, 'http.listening');
+    logger.info(
+      {
+        url,
+        store: db.kind,
+        apiKeyGenerated: apiKey.isGenerated,
+        channels: running.channels.enabled,
+        worker: config.worker,
+      },
+      'http.listening',
+    );
     return {
       url,
+      channels: running.channels.enabled,
       apiKey: apiKey.isGenerated ? apiKey.value : undefined,
       server,
       stop: async () => {
@@ -157,11 +246,13 @@ export async function startServer(
           server.closeIdleConnections();
           setTimeout(() => server.closeAllConnections(), 10_000).unref();
         });
+        await stopChannels();
         await db.close();
         logger.info('http.stopped');
       },
     };
   } catch (err) {
+    await stopChannels();
     await db.close();
     throw err;
   }

@@ -155,6 +155,11 @@ export async function handleDebtorMessage(
     choiceId?: string | undefined;
     /** When the debtor sent it, per the provider (opens WhatsApp's 24-hour window). */
     sentAt?: Date | undefined;
+    /**
+     * Set by the channel, not by the debtor's words: a Telegram /start or a shared contact
+     * that just linked the chat opens the conversation like a greeting.
+     */
+    isOpening?: boolean | undefined;
   },
 ): Promise<TurnOutcome> {
   const outcome = await deps.store.withConversation(
@@ -186,9 +191,11 @@ export async function handleDebtorMessage(
         expected: expectedIntents(flow, conversation.state),
       });
       const understanding: Understanding =
-        input.choiceId === undefined
-          ? understood
-          : { ...understood, entities: { ...understood.entities, choice: input.choiceId } };
+        input.isOpening === true
+          ? { intent: 'greet', confidence: 1, entities: {}, alternatives: [], source: 'channel' }
+          : input.choiceId === undefined
+            ? understood
+            : { ...understood, entities: { ...understood.entities, choice: input.choiceId } };
       const result = step({
         flow,
         policy: deps.bundle.policy,

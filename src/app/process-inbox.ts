@@ -4,8 +4,10 @@ import {
   channelOf,
   inboundText,
   type InboundMessage,
+  type OutboundContent,
   type Provider,
 } from '../domain/messaging/message.js';
+import { shareContactOptionId } from '../domain/messaging/render-telegram.js';
 import { renderMessage } from '../domain/messages/render.js';
 import type { InboundParser } from '../ports/channel.js';
 import type { ClaimedEvent, InboundEventStore, SenderDirectory } from '../ports/inbound-events.js';
@@ -28,6 +30,29 @@ export interface InboxProcessorDeps {
   readonly maxAttempts?: number;
   /** A worker that died mid-event leaves it `processing`; after this long another takes it. */
   readonly staleAfterMs?: number;
+  /**
+   * A channel's own way of proving who a sender is, run before matching (a Telegram
+   * `/start <signed token>` deep link). True when it linked the sender just now.
+   */
+  readonly linkSender?: ((message: InboundMessage, at: Date) => Promise<boolean>) | undefined;
+}
+
+/** A bot command's payload can be a credential (a signed deep link): the transcript keeps only the command. */
+function withoutCommandPayload(text: string): string {
+  const command = /^(\/start)(?:@\w+)?\s+\S+\s*$/i.exec(text.trim());
+  return command?.[1] ?? text;
+}
+
+/**
+ * The one reply a sender we cannot match gets: it reveals nothing. On Telegram a chat id says
+ * nothing about the person, so it offers a button to share the phone number.
+ */
+function unknownSenderReply(deps: InboxProcessorDeps, provider: Provider): OutboundContent {
+  const { catalogs } = deps.conversations.bundle;
+  const text = renderMessage(catalogs, 'channel.unknown_sender', {}, deps.defaultLocale);
+  if (provider !== 'telegram') return { type: 'text', text };
+  const label = renderMessage(catalogs, 'channel.share_contact', {}, deps.defaultLocale);
+  return { type: 'choices', text, options: [{ id: shareContactOptionId, label }] };
 }
 
 export interface InboxRun {
@@ -94,6 +119,7 @@ async function processEvent(deps: InboxProcessorDeps, event: ClaimedEvent): Prom
 async function receiveMessage(deps: InboxProcessorDeps, message: InboundMessage): Promise<void> {
   const now = deps.conversations.clock.now();
   const { sender, content } = message;
+  const isLinked = deps.linkSender === undefined ? false : await deps.linkSender(message, now);
   const match = await deps.directory.match(sender, now);
   if (match === undefined) {
     // Reveal nothing to a number we cannot match; answer it once, and keep it for review.
@@ -102,21 +128,18 @@ async function receiveMessage(deps: InboxProcessorDeps, message: InboundMessage)
       await deps.outbox.enqueue({
         provider: sender.provider,
         recipient: sender.externalId,
-        content: {
-          type: 'text',
-          text: renderMessage(
-            deps.conversations.bundle.catalogs,
-            'channel.unknown_sender',
-            {},
-            deps.defaultLocale,
-          ),
-        },
+        content: unknownSenderReply(deps, sender.provider),
         locale: deps.defaultLocale,
         at: now,
       });
     }
     return;
   }
+  // The sender's own contact card (what a share-contact button sends) just proved the number.
+  const isOwnContact =
+    content.type === 'contact' &&
+    sender.phone !== undefined &&
+    content.phones.includes(sender.phone);
   const flow = deps.conversations.bundle.flows[deps.conversations.defaultFlowId];
   if (flow === undefined)
     throw new AppError('flow_invalid', `flow "${deps.conversations.defaultFlowId}" is not loaded`);
@@ -135,7 +158,11 @@ async function receiveMessage(deps: InboxProcessorDeps, message: InboundMessage)
   };
   switch (content.type) {
     case 'text':
-      await handleDebtorMessage(deps.conversations, { ...common, text: content.text });
+      await handleDebtorMessage(deps.conversations, {
+        ...common,
+        text: withoutCommandPayload(content.text),
+        isOpening: isLinked,
+      });
       return;
     case 'choice':
       await handleDebtorMessage(deps.conversations, {
@@ -181,6 +208,14 @@ async function receiveMessage(deps: InboxProcessorDeps, message: InboundMessage)
       });
       return;
     case 'contact':
+      if (isOwnContact) {
+        await handleDebtorMessage(deps.conversations, {
+          ...common,
+          text: '[shared own contact]',
+          isOpening: true,
+        });
+        return;
+      }
       await handleNonTextMessage(deps.conversations, {
         ...common,
         kind: 'contact',

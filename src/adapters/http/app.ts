@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../../ports/clock.js';
 import type { Database } from '../postgres/database.js';
@@ -26,6 +26,8 @@ export interface HttpDeps {
   };
   /** Set by main while shutting down, so /readyz turns 503 and load balancers drain. */
   readonly isShuttingDown: () => boolean;
+  /** Channel webhooks (they read their own raw bodies, so they come before any JSON parser). */
+  readonly channelRouters?: readonly { readonly path: string; readonly router: Router }[];
   /** Web chat (API and page); absent in tests that do not exercise conversations. */
   readonly chat?: ChatDeps & { readonly demoAccountRef: string };
 }
@@ -45,6 +47,7 @@ export function createHttpApp(deps: HttpDeps): Express {
       .json({ status: isStoreReachable ? 'ready' : 'unavailable', store: deps.db.kind });
   });
 
+  for (const { path, router } of deps.channelRouters ?? []) app.use(path, router);
   if (deps.chat !== undefined) {
     app.use(chatPageRouter({ isDemo: deps.chat.isDemo, demoAccountRef: deps.chat.demoAccountRef }));
     app.use('/api/v1/chat', chatRouter(deps.chat));

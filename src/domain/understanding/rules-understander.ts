@@ -105,6 +105,11 @@ function clamp(value: number): number {
  * Pure: the same text and context always give the same result.
  */
 export function understandByRules(text: string, context: UnderstandingContext): Understanding {
+  // Telegram's /start (what its "Start" button sends, possibly with a deep-link payload) opens
+  // a conversation: a greeting in any language.
+  if (/^\/start(?:@\w+)?(?:\s+\S+)?\s*$/i.test(text.trim())) {
+    return { intent: 'greet', confidence: 0.9, entities: {}, alternatives: [], source: 'rules' };
+  }
   const lang = langOf(context.locale);
   const normalized = normalize(text, lang);
   const entities = extractEntities(normalized, {
