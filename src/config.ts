@@ -66,6 +66,8 @@ export const EnvSchema = z.object({
     ),
   CUOTA_SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   CUOTA_WORKER: z.enum(['inline', 'off']).default('inline'),
+  CUOTA_OUTBOX_STALE_MS: z.coerce.number().int().min(1000).default(60_000),
+  CUOTA_OUTBOX_RESEND_UNCONFIRMED_MS: z.coerce.number().int().min(1000).default(600_000),
   CUOTA_SEND_RATES: z
     .string()
     .regex(
@@ -148,6 +150,8 @@ export interface Config {
   readonly sendRates: Readonly<Record<Provider, RateLimits>>;
   /** `inline`: `serve` also runs the channel worker; `off`: run `cuota worker` separately. */
   readonly worker: 'inline' | 'off';
+  /** A send `sending` longer than this was interrupted; an interrupted send with no report is resent after the second. */
+  readonly outbox: { readonly staleAfterMs: number; readonly resendUnconfirmedAfterMs: number };
 }
 
 /**
@@ -229,6 +233,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
             .join(','),
     ),
     worker: e.CUOTA_WORKER,
+    outbox: {
+      staleAfterMs: e.CUOTA_OUTBOX_STALE_MS,
+      resendUnconfirmedAfterMs: e.CUOTA_OUTBOX_RESEND_UNCONFIRMED_MS,
+    },
   };
   return deepFreeze(config);
 }

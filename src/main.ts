@@ -145,6 +145,8 @@ export async function startChannelRuntime(
         outbox,
         logger: logger.child({ component: 'channel-worker' }),
         idleMs: db.kind === 'pglite' ? 250 : 100,
+        sendTimeoutMs: config.outbox.staleAfterMs,
+        resendUnconfirmedAfterMs: config.outbox.resendUnconfirmedAfterMs,
       })
     : undefined;
   return {

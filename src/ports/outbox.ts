@@ -47,6 +47,11 @@ export interface OutboxStore {
   cancel(id: string, reason: string, at: Date): Promise<void>;
   /** Rows left `sending` by a crash are marked `unknown`: never resent blindly. */
   markStaleUnknown(claimedBefore: Date, at: Date): Promise<number>;
+  /**
+   * Puts `unknown` rows of providers that report every accepted message (WhatsApp, Twilio) back
+   * to pending when no report came for them since `before`: the provider never got them.
+   */
+  requeueUnconfirmed(before: Date, providers: readonly Provider[], at: Date): Promise<number>;
   /** Applies a provider's delivery report to the row it names; false when no row matches. */
   applyStatus(status: DeliveryStatus, at: Date): Promise<boolean>;
 }

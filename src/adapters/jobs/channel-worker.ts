@@ -14,7 +14,15 @@ export interface ChannelWorkerOptions {
   readonly sendTimeoutMs?: number;
   /** Processed events are kept this long so redeliveries stay no-ops (at least 8 days). */
   readonly keepEventsMs?: number;
+  /**
+   * An interrupted send to a provider that reports every message it accepts is sent again when
+   * no report came within this long (default 10 minutes).
+   */
+  readonly resendUnconfirmedAfterMs?: number;
 }
+
+/** Providers that send a delivery report for every message they accept. */
+const reportingProviders = ['whatsapp-cloud', 'twilio-sms', 'whatsapp-baileys'] as const;
 
 export interface RunningWorker {
   /** Finishes the batch in hand, then stops. */
@@ -51,13 +59,21 @@ export function startChannelWorker(options: ChannelWorkerOptions): RunningWorker
     if (outbound.failed > 0 || outbound.cancelled > 0)
       logger.info({ ...outbound }, 'outbox.dispatched');
     const now = clock.now();
-    if (now.getTime() - lastHousekeeping > 30_000) {
+    const sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
+    const resendAfterMs = options.resendUnconfirmedAfterMs ?? 10 * 60_000;
+    if (now.getTime() - lastHousekeeping > Math.min(30_000, sendTimeoutMs / 2, resendAfterMs / 2)) {
       lastHousekeeping = now.getTime();
       const unknown = await options.outbox.markStaleUnknown(
-        new Date(now.getTime() - (options.sendTimeoutMs ?? 60_000)),
+        new Date(now.getTime() - sendTimeoutMs),
         now,
       );
       if (unknown > 0) logger.warn({ rows: unknown }, 'outbox.interrupted_sends');
+      const requeued = await options.outbox.requeueUnconfirmed(
+        new Date(now.getTime() - resendAfterMs),
+        reportingProviders,
+        now,
+      );
+      if (requeued > 0) logger.warn({ rows: requeued }, 'outbox.unconfirmed_resent');
       const purged = await options.inbox.events.purgeProcessed(
         new Date(now.getTime() - Math.max(eightDaysMs, options.keepEventsMs ?? eightDaysMs)),
       );

@@ -125,6 +125,21 @@ export class PostgresOutbox implements OutboxStore {
     return rowCount ?? 0;
   }
 
+  async requeueUnconfirmed(
+    before: Date,
+    providers: readonly Provider[],
+    at: Date,
+  ): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE outbox
+          SET status = 'pending', next_attempt_at = $3, updated_at = $3,
+              last_error = 'no delivery report after an interrupted send: sending again'
+        WHERE status = 'unknown' AND updated_at < $1 AND provider = ANY($2::text[]) AND provider_message_id IS NULL`,
+      [before, providers, at],
+    );
+    return rowCount ?? 0;
+  }
+
   async applyStatus(status: DeliveryStatus, at: Date): Promise<boolean> {
     // An echoed outbox id reconciles a row a crash left 'unknown' (the provider did accept it).
     const byId =

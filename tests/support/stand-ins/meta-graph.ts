@@ -40,6 +40,8 @@ export interface MetaGraphOptions {
   readonly token: string;
   readonly phoneNumberId: string;
   readonly apiVersion: string;
+  /** Delay every default answer by a random time up to this (keeps sends in flight). */
+  readonly maxDelayMs?: number;
 }
 
 /** A Graph API error answer as Meta sends it. */
@@ -116,7 +118,13 @@ export async function startMetaGraph(options: MetaGraphOptions): Promise<MetaGra
         // Recorded as text; the default behaviour answers it with a Graph error.
       }
       requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
-      const answer = queue.shift() ?? defaultAnswer(req.method, req.url, req.headers, body);
+      const scripted = queue.shift();
+      const answer = scripted ?? {
+        ...defaultAnswer(req.method, req.url, req.headers, body),
+        ...(options.maxDelayMs === undefined
+          ? {}
+          : { delayMs: Math.floor(Math.random() * options.maxDelayMs) }),
+      };
       if (answer.hangUp === true) {
         req.socket.destroy();
         return;
