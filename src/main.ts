@@ -134,6 +134,16 @@ export async function startChannelRuntime(
           conversations,
           defaultLocale: config.defaults.locale,
           linkSender: channels.linkSender,
+          concurrency:
+            db.kind === 'pglite'
+              ? 1
+              : Math.max(
+                  2,
+                  Math.min(
+                    16,
+                    config.database.kind === 'postgres' ? config.database.poolSize - 2 : 1,
+                  ),
+                ),
         },
         dispatcher: new OutboxDispatcher({
           outbox,

@@ -35,6 +35,8 @@ export interface InboxProcessorDeps {
    * `/start <signed token>` deep link). True when it linked the sender just now.
    */
   readonly linkSender?: ((message: InboundMessage, at: Date) => Promise<boolean>) | undefined;
+  /** Senders processed side by side (1 on the embedded store, which has one connection). */
+  readonly concurrency?: number | undefined;
 }
 
 /** A bot command's payload can be a credential (a signed deep link): the transcript keeps only the command. */
@@ -76,7 +78,7 @@ export async function processInbox(deps: InboxProcessorDeps, limit = 50): Promis
   const claimed = await deps.events.claim(limit, now, deps.staleAfterMs ?? 60_000);
   let processed = 0;
   const failed: { id: string; error: string; isFinal: boolean }[] = [];
-  for (const event of claimed) {
+  const handle = async (event: ClaimedEvent): Promise<void> => {
     try {
       await processEvent(deps, event);
       await deps.events.processed(event.id, deps.conversations.clock.now());
@@ -90,8 +92,37 @@ export async function processInbox(deps: InboxProcessorDeps, limit = 50): Promis
       await deps.events.failed(event.id, error, deps.conversations.clock.now(), isFinal);
       failed.push({ id: event.id, error, isFinal });
     }
+  };
+  // One sender's events in arrival order; different senders side by side.
+  const lanes = new Map<string, ClaimedEvent[]>();
+  for (const event of claimed) {
+    const key = orderingKey(deps, event);
+    lanes.set(key, [...(lanes.get(key) ?? []), event]);
   }
+  const queue = [...lanes.values()];
+  const workers = Array.from(
+    { length: Math.max(1, Math.min(deps.concurrency ?? 1, queue.length)) },
+    async () => {
+      for (let lane = queue.shift(); lane !== undefined; lane = queue.shift()) {
+        for (const event of lane) await handle(event);
+      }
+    },
+  );
+  await Promise.all(workers);
   return { processed, failed };
+}
+
+/** Events from one sender share a key (their turns must run in order); others run in parallel. */
+function orderingKey(deps: InboxProcessorDeps, event: ClaimedEvent): string {
+  try {
+    const items = deps.parsers.get(event.provider)?.parse(event.payload) ?? [];
+    const message = items.find((item) => item.type === 'message');
+    return message === undefined
+      ? `event:${event.id}`
+      : `${event.provider}:${message.sender.externalId}`;
+  } catch {
+    return `event:${event.id}`;
+  }
 }
 
 async function processEvent(deps: InboxProcessorDeps, event: ClaimedEvent): Promise<void> {

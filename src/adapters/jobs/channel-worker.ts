@@ -46,80 +46,99 @@ export function startChannelWorker(options: ChannelWorkerOptions): RunningWorker
   let isStopping = false;
   let lastHousekeeping = 0;
   let drains: (() => void)[] = [];
-  let wake: (() => void) | undefined;
 
-  const pass = async (): Promise<boolean> => {
-    const inbound = await processInbox(options.inbox, 100);
-    for (const failure of inbound.failed)
+  const housekeeping = async (): Promise<void> => {
+    const now = clock.now();
+    const sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
+    const resendAfterMs = options.resendUnconfirmedAfterMs ?? 10 * 60_000;
+    if (now.getTime() - lastHousekeeping <= Math.min(30_000, sendTimeoutMs / 2, resendAfterMs / 2))
+      return;
+    lastHousekeeping = now.getTime();
+    const unknown = await options.outbox.markStaleUnknown(
+      new Date(now.getTime() - sendTimeoutMs),
+      now,
+    );
+    if (unknown > 0) logger.warn({ rows: unknown }, 'outbox.interrupted_sends');
+    const requeued = await options.outbox.requeueUnconfirmed(
+      new Date(now.getTime() - resendAfterMs),
+      reportingProviders,
+      now,
+    );
+    if (requeued > 0) logger.warn({ rows: requeued }, 'outbox.unconfirmed_resent');
+    const purged = await options.inbox.events.purgeProcessed(
+      new Date(now.getTime() - Math.max(eightDaysMs, options.keepEventsMs ?? eightDaysMs)),
+    );
+    if (purged > 0) logger.info({ events: purged }, 'inbox.purged');
+  };
+
+  const inboxPass = async (): Promise<boolean> => {
+    const inbound = await processInbox(options.inbox, 200);
+    for (const failure of inbound.failed) {
       logger.warn(
         { eventId: failure.id, error: failure.error, isFinal: failure.isFinal },
         'inbox.event_failed',
       );
-    const outbound = await options.dispatcher.dispatchDue(100);
-    if (outbound.failed > 0 || outbound.cancelled > 0)
-      logger.info({ ...outbound }, 'outbox.dispatched');
-    const now = clock.now();
-    const sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
-    const resendAfterMs = options.resendUnconfirmedAfterMs ?? 10 * 60_000;
-    if (now.getTime() - lastHousekeeping > Math.min(30_000, sendTimeoutMs / 2, resendAfterMs / 2)) {
-      lastHousekeeping = now.getTime();
-      const unknown = await options.outbox.markStaleUnknown(
-        new Date(now.getTime() - sendTimeoutMs),
-        now,
-      );
-      if (unknown > 0) logger.warn({ rows: unknown }, 'outbox.interrupted_sends');
-      const requeued = await options.outbox.requeueUnconfirmed(
-        new Date(now.getTime() - resendAfterMs),
-        reportingProviders,
-        now,
-      );
-      if (requeued > 0) logger.warn({ rows: requeued }, 'outbox.unconfirmed_resent');
-      const purged = await options.inbox.events.purgeProcessed(
-        new Date(now.getTime() - Math.max(eightDaysMs, options.keepEventsMs ?? eightDaysMs)),
-      );
-      if (purged > 0) logger.info({ events: purged }, 'inbox.purged');
     }
+    await housekeeping();
+    return inbound.processed + inbound.failed.length > 0;
+  };
+
+  const outboxPass = async (): Promise<boolean> => {
+    const outbound = await options.dispatcher.dispatchDue(200);
+    if (outbound.failed > 0 || outbound.cancelled > 0 || outbound.uncertain > 0)
+      logger.info({ ...outbound }, 'outbox.dispatched');
     return (
-      inbound.processed + inbound.failed.length > 0 ||
-      outbound.sent + outbound.retried + outbound.failed + outbound.cancelled > 0
+      outbound.sent + outbound.retried + outbound.failed + outbound.cancelled + outbound.uncertain >
+      0
     );
   };
 
-  const loop = (async () => {
-    while (!isStopping) {
-      let hadWork = false;
-      try {
-        hadWork = await pass();
-      } catch (err) {
-        logger.error({ err }, 'channel_worker.pass_failed');
+  // Two loops, so replies go out while the next events are being turned into turns.
+  const idle = { inbox: false, outbox: false };
+  const wakes = new Set<() => void>();
+  const loop = (name: 'inbox' | 'outbox', pass: () => Promise<boolean>) =>
+    (async () => {
+      while (!isStopping) {
+        let hadWork = false;
+        try {
+          hadWork = await pass();
+        } catch (err) {
+          logger.error({ err, loop: name }, 'channel_worker.pass_failed');
+        }
+        idle[name] = !hadWork;
+        if (idle.inbox && idle.outbox) {
+          const waiting = drains;
+          drains = [];
+          for (const resolve of waiting) resolve();
+        }
+        if (!hadWork) {
+          await new Promise<void>((resolve) => {
+            const wake = (): void => {
+              clearTimeout(timer);
+              wakes.delete(wake);
+              resolve();
+            };
+            const timer = setTimeout(wake, idleMs);
+            wakes.add(wake);
+          });
+        }
       }
-      if (!hadWork) {
-        const waiting = drains;
-        drains = [];
-        for (const resolve of waiting) resolve();
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, idleMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-    }
-  })();
+    })();
+  const loops = Promise.all([loop('inbox', inboxPass), loop('outbox', outboxPass)]);
 
   return {
     async stop() {
       isStopping = true;
-      wake?.();
-      await loop;
+      for (const wake of [...wakes]) wake();
+      await loops;
       for (const resolve of drains) resolve();
     },
     drain() {
       return new Promise<void>((resolve) => {
+        idle.inbox = false;
+        idle.outbox = false;
         drains.push(resolve);
-        wake?.();
+        for (const wake of [...wakes]) wake();
       });
     },
   };
