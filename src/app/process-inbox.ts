@@ -3,6 +3,7 @@ import { AppError } from '../domain/errors.js';
 import {
   channelOf,
   inboundText,
+  type InboundItem,
   type InboundMessage,
   type OutboundContent,
   type Provider,
@@ -76,13 +77,12 @@ export interface InboxRun {
 export async function processInbox(deps: InboxProcessorDeps, limit = 50): Promise<InboxRun> {
   const now = deps.conversations.clock.now();
   const claimed = await deps.events.claim(limit, now, deps.staleAfterMs ?? 60_000);
-  let processed = 0;
+  const done: string[] = [];
   const failed: { id: string; error: string; isFinal: boolean }[] = [];
-  const handle = async (event: ClaimedEvent): Promise<void> => {
+  const handle = async (event: ParsedEvent): Promise<void> => {
     try {
       await processEvent(deps, event);
-      await deps.events.processed(event.id, deps.conversations.clock.now());
-      processed += 1;
+      done.push(event.id);
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       const isFinal =
@@ -94,10 +94,9 @@ export async function processInbox(deps: InboxProcessorDeps, limit = 50): Promis
     }
   };
   // One sender's events in arrival order; different senders side by side.
-  const lanes = new Map<string, ClaimedEvent[]>();
-  for (const event of claimed) {
-    const key = orderingKey(deps, event);
-    lanes.set(key, [...(lanes.get(key) ?? []), event]);
+  const lanes = new Map<string, ParsedEvent[]>();
+  for (const event of claimed.map((e) => parseEvent(deps, e))) {
+    lanes.set(event.lane, [...(lanes.get(event.lane) ?? []), event]);
   }
   const queue = [...lanes.values()];
   const workers = Array.from(
@@ -109,36 +108,51 @@ export async function processInbox(deps: InboxProcessorDeps, limit = 50): Promis
     },
   );
   await Promise.all(workers);
-  return { processed, failed };
+  // A crash before this line only means these events are turned again: their turns are
+  // de-duplicated on the provider's message id, so nothing happens twice.
+  await deps.events.processed(done, deps.conversations.clock.now());
+  return { processed: done.length, failed };
 }
 
-/** Events from one sender share a key (their turns must run in order); others run in parallel. */
-function orderingKey(deps: InboxProcessorDeps, event: ClaimedEvent): string {
-  try {
-    const items = deps.parsers.get(event.provider)?.parse(event.payload) ?? [];
-    const message = items.find((item) => item.type === 'message');
-    return message === undefined
-      ? `event:${event.id}`
-      : `${event.provider}:${message.sender.externalId}`;
-  } catch {
-    return `event:${event.id}`;
-  }
+interface ParsedEvent extends ClaimedEvent {
+  readonly items: readonly InboundItem[] | Error;
+  /** Events from one sender share a lane (their turns must run in order). */
+  readonly lane: string;
 }
 
-async function processEvent(deps: InboxProcessorDeps, event: ClaimedEvent): Promise<void> {
+function parseEvent(deps: InboxProcessorDeps, event: ClaimedEvent): ParsedEvent {
   const parser = deps.parsers.get(event.provider);
-  if (parser === undefined)
-    throw new AppError('internal', `no parser for provider ${event.provider}`);
-  let items;
-  try {
-    items = parser.parse(event.payload);
-  } catch (err) {
-    throw new AppError(
-      'bad_request',
-      `unparseable ${event.provider} event: ${err instanceof Error ? err.message : String(err)}`,
-    );
+  if (parser === undefined) {
+    return {
+      ...event,
+      items: new AppError('internal', `no parser for provider ${event.provider}`),
+      lane: `event:${event.id}`,
+    };
   }
-  for (const item of items) {
+  try {
+    const items = parser.parse(event.payload);
+    const message = items.find((item) => item.type === 'message');
+    return {
+      ...event,
+      items,
+      lane:
+        message === undefined
+          ? `event:${event.id}`
+          : `${event.provider}:${message.sender.externalId}`,
+    };
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return {
+      ...event,
+      items: new AppError('bad_request', `unparseable ${event.provider} event: ${reason}`),
+      lane: `event:${event.id}`,
+    };
+  }
+}
+
+async function processEvent(deps: InboxProcessorDeps, event: ParsedEvent): Promise<void> {
+  if (event.items instanceof Error) throw event.items;
+  for (const item of event.items) {
     if (item.type === 'status') {
       await deps.outbox.applyStatus(item, deps.conversations.clock.now());
     } else {

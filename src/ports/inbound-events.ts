@@ -17,8 +17,8 @@ export interface InboundEventStore {
    * worker longer than `staleAfterMs` ago. Claimed events are invisible to other workers.
    */
   claim(limit: number, now: Date, staleAfterMs: number): Promise<ClaimedEvent[]>;
-  /** Marks an event done. */
-  processed(id: string, at: Date): Promise<void>;
+  /** Marks events done. */
+  processed(ids: readonly string[], at: Date): Promise<void>;
   /** Gives an event back for a later try, or fails it for good after too many. */
   failed(id: string, error: string, at: Date, isFinal: boolean): Promise<void>;
   /** Deletes processed events older than `before` (kept at least 8 days for de-duplication). */

@@ -57,10 +57,11 @@ export class PostgresInbox implements Inbox, InboundEventStore {
       }));
   }
 
-  async processed(id: string, at: Date): Promise<void> {
+  async processed(ids: readonly string[], at: Date): Promise<void> {
+    if (ids.length === 0) return;
     await this.pool.query(
-      `UPDATE inbound_events SET status = 'processed', processed_at = $2, error = NULL WHERE id = $1`,
-      [id, at],
+      `UPDATE inbound_events SET status = 'processed', processed_at = $2, error = NULL WHERE id = ANY($1::bigint[])`,
+      [ids, at],
     );
   }
 

@@ -3,39 +3,45 @@ import type { Sender } from '../../domain/messaging/message.js';
 import type { AccountId, DebtorId } from '../../domain/model.js';
 import type { SenderDirectory, SenderMatch } from '../../ports/inbound-events.js';
 
+/** The account a debtor's messages are about: the active one with the largest balance. */
+function accountOf(debtorColumn: string): string {
+  return `SELECT a.id FROM accounts a WHERE a.debtor_id = ${debtorColumn}
+           ORDER BY (a.status = 'active') DESC, a.balance_minor DESC, a.created_at LIMIT 1`;
+}
+
+function matchOf(debtorId: string, accountId: string | null): SenderMatch | undefined {
+  return accountId === null
+    ? undefined
+    : { debtorId: debtorId as DebtorId, accountId: accountId as AccountId };
+}
+
 /** Matches provider senders to debtors through channel_identities and phone contact points. */
 export class PostgresSenderDirectory implements SenderDirectory {
   constructor(private readonly pool: pg.Pool) {}
 
   async match(sender: Sender, at: Date): Promise<SenderMatch | undefined> {
-    const mapped = await this.pool.query<{ debtor_id: string }>(
-      `SELECT debtor_id FROM channel_identities WHERE provider = $1 AND external_id = $2`,
+    // The common case, a sender seen before, is one round trip.
+    const known = await this.pool.query<{ debtor_id: string; account_id: string | null }>(
+      `SELECT ci.debtor_id, (${accountOf('ci.debtor_id')}) AS account_id
+         FROM channel_identities ci WHERE ci.provider = $1 AND ci.external_id = $2`,
       [sender.provider, sender.externalId],
     );
-    let debtorId = mapped.rows[0]?.debtor_id;
-    if (debtorId === undefined && sender.phone !== undefined) {
-      const byPhone = await this.pool.query<{ debtor_id: string }>(
-        `SELECT debtor_id FROM contact_points WHERE kind = 'phone' AND value = $1 ORDER BY created_at LIMIT 1`,
-        [sender.phone],
-      );
-      debtorId = byPhone.rows[0]?.debtor_id;
-      if (debtorId !== undefined) {
-        await this.pool.query(
-          `INSERT INTO channel_identities (provider, external_id, debtor_id, phone, created_at) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (provider, external_id) DO NOTHING`,
-          [sender.provider, sender.externalId, debtorId, sender.phone, at],
-        );
-      }
-    }
-    if (debtorId === undefined) return undefined;
-    const account = await this.pool.query<{ id: string }>(
-      `SELECT id FROM accounts WHERE debtor_id = $1 ORDER BY (status = 'active') DESC, balance_minor DESC, created_at LIMIT 1`,
-      [debtorId],
+    const row = known.rows[0];
+    if (row !== undefined) return matchOf(row.debtor_id, row.account_id);
+    if (sender.phone === undefined) return undefined;
+    const byPhone = await this.pool.query<{ debtor_id: string; account_id: string | null }>(
+      `SELECT cp.debtor_id, (${accountOf('cp.debtor_id')}) AS account_id
+         FROM contact_points cp WHERE cp.kind = 'phone' AND cp.value = $1 ORDER BY cp.created_at LIMIT 1`,
+      [sender.phone],
     );
-    const accountId = account.rows[0]?.id;
-    return accountId === undefined
-      ? undefined
-      : { debtorId: debtorId as DebtorId, accountId: accountId as AccountId };
+    const found = byPhone.rows[0];
+    if (found === undefined) return undefined;
+    await this.pool.query(
+      `INSERT INTO channel_identities (provider, external_id, debtor_id, phone, created_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (provider, external_id) DO NOTHING`,
+      [sender.provider, sender.externalId, found.debtor_id, sender.phone, at],
+    );
+    return matchOf(found.debtor_id, found.account_id);
   }
 
   async recordUnknown(sender: Sender, at: Date): Promise<boolean> {

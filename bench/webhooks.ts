@@ -1,0 +1,245 @@
+/**
+ * bench:webhooks — signed WhatsApp Cloud webhooks over HTTP from this process to a separate
+ * `cuota serve` on real PostgreSQL, at a fixed offered rate (open loop: requests go out on
+ * schedule whether or not earlier ones were answered). Measures the acknowledgement latency and
+ * the end-to-end time from a webhook to the first reply reaching a stand-in Graph API.
+ *
+ *   npm run bench:webhooks                       # 200, then 500 webhooks/s, 20 s each
+ *   BENCH_RATES=300,800 BENCH_SECONDS=30 npm run bench:webhooks
+ */
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { Agent, fetch } from 'undici';
+import { startMetaGraph } from '../tests/support/stand-ins/meta-graph.js';
+import { recordBenchmark } from './support/report.js';
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const rates = (process.env.BENCH_RATES ?? '200,500').split(',').map(Number);
+const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+const debtors = Number(process.env.BENCH_DEBTORS ?? 4000);
+/** Run the channel worker as its own process (CUOTA_WORKER=off on serve), as in production. */
+const isSplit = process.env.BENCH_SPLIT !== '0';
+const root = fileURLToPath(new URL('../', import.meta.url));
+const token = 'EAAbenchSystemUserToken0123456789';
+const appSecret = 'bench-app-secret-0123456789';
+const phoneNumberId = '109876543210';
+const apiVersion = 'v26.0';
+const name = 'cuota_bench_webhooks';
+const script = ['hola', '1234', 'cuánto debo?', 'puedo pagar en 3 cuotas', 'sí', 'gracias'];
+
+const dispatcher = new Agent({ connections: 256, pipelining: 1, keepAliveTimeout: 30_000 });
+
+const phoneOf = (n: number): string => `57310${String(n).padStart(7, '0')}`;
+
+function webhook(n: number, from: string, text: string): string {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: 'WABA-1',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId },
+              contacts: [{ profile: { name: 'Deudor' }, wa_id: from }],
+              messages: [
+                {
+                  from,
+                  id: `wamid.BENCH.${n}`,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: 'text',
+                  text: { body: text },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Number(
+    (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN).toFixed(1),
+  );
+}
+
+async function run(rate: number): Promise<Record<string, number | string>> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+
+  // The stand-in notes when the first reply to each inbound message arrives.
+  const graph = await startMetaGraph({ token, phoneNumberId, apiVersion });
+  const waiting = new Map<string, number[]>();
+  const endToEnd: number[] = [];
+  const seen = new Set<number>();
+  const poll = setInterval(() => {
+    for (let i = 0; i < graph.requests.length; i += 1) {
+      if (seen.has(i)) continue;
+      seen.add(i);
+      const to = (graph.requests[i]!.body as { to?: string }).to ?? '';
+      const sentAt = waiting.get(to)?.shift();
+      if (sentAt !== undefined) endToEnd.push(performance.now() - sentAt);
+    }
+  }, 5);
+
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    CUOTA_API_KEY: 'bench-api-key-0123456789',
+    CUOTA_SESSION_SECRET: 'bench-session-secret-0123456789-0123456789',
+    DATABASE_URL: databaseUrl,
+    CUOTA_DB_POOL_SIZE: '16',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'error',
+    CUOTA_DEMO: 'false',
+    WHATSAPP_CLOUD_TOKEN: token,
+    WHATSAPP_CLOUD_PHONE_NUMBER_ID: phoneNumberId,
+    WHATSAPP_CLOUD_APP_SECRET: appSecret,
+    WHATSAPP_CLOUD_VERIFY_TOKEN: 'bench-verify-token',
+    WHATSAPP_CLOUD_GRAPH_URL: graph.url,
+    // WhatsApp's higher throughput tier (1,000 msg/s); the default tier is 80.
+    CUOTA_SEND_RATES: 'whatsapp-cloud=1000/0',
+    // The production topology: web processes acknowledge, a worker process turns and sends.
+    CUOTA_WORKER: isSplit ? 'off' : 'inline',
+  };
+  const child = spawn(process.execPath, [path.join(root, 'bin/cuota.js'), 'serve'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const worker = isSplit
+    ? spawn(process.execPath, [path.join(root, 'bin/cuota.js'), 'worker'], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : undefined;
+  worker?.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  let output = '';
+  const base = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /cuota is running on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]!.replace('localhost', '127.0.0.1'));
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
+  });
+
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  await pool.query(
+    `INSERT INTO debtors (debtor_ref, name, document_id, country, time_zone, locale)
+     SELECT 'WB-' || g, 'Deudor ' || g, '10' || lpad(g::text, 6, '0') || '1234', 'CO', 'America/Bogota', 'es-CO' FROM generate_series(0, $1 - 1) g`,
+    [debtors],
+  );
+  await pool.query(
+    `INSERT INTO contact_points (debtor_id, kind, value) SELECT id, 'phone', '+57310' || lpad(substr(debtor_ref, 4), 7, '0') FROM debtors`,
+  );
+  await pool.query(
+    `INSERT INTO accounts (account_ref, debtor_id, currency, balance_minor, due_date) SELECT 'WBA-' || substr(debtor_ref, 4), id, 'COP', 90000000, DATE '2026-10-01' FROM debtors`,
+  );
+
+  const ack: number[] = [];
+  let failures = 0;
+  const total = rate * seconds;
+  const started = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let n = 0; n < total; n += 1) {
+    const due = started + (n * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const debtor = n % debtors;
+    const from = phoneOf(debtor);
+    const raw = webhook(n, from, script[Math.floor(n / debtors) % script.length]!);
+    const signature = `sha256=${createHmac('sha256', appSecret).update(raw).digest('hex')}`;
+    const sentAt = performance.now();
+    waiting.set(from, [...(waiting.get(from) ?? []), sentAt]);
+    inflight.push(
+      fetch(`${base}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+        body: raw,
+        dispatcher,
+      }).then(
+        async (res) => {
+          await res.arrayBuffer();
+          if (res.status === 200) ack.push(performance.now() - sentAt);
+          else failures += 1;
+        },
+        () => {
+          failures += 1;
+        },
+      ),
+    );
+  }
+  await Promise.all(inflight);
+  const sendSeconds = (performance.now() - started) / 1000;
+  // Wait for the worker to finish every turn and send every reply.
+  for (;;) {
+    const { rows } = await pool.query<{ left: number }>(
+      `SELECT (SELECT count(*)::int FROM inbound_events WHERE status <> 'processed') + (SELECT count(*)::int FROM outbox WHERE status IN ('pending', 'sending')) AS left`,
+    );
+    if (rows[0]!.left === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const drainedSeconds = (performance.now() - started) / 1000;
+  const turns = (
+    await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM messages WHERE direction = 'in'`,
+    )
+  ).rows[0]!.n;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  clearInterval(poll);
+  child.kill('SIGTERM');
+  worker?.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+  if (worker !== undefined && worker.exitCode === null)
+    await new Promise((resolve) => worker.once('exit', resolve));
+  await pool.end();
+  await graph.close();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+
+  const result = {
+    topology: isSplit ? 'serve + worker processes' : 'serve with inline worker',
+    'offered webhooks/s': rate,
+    seconds,
+    debtors,
+    'acked webhooks/s': Math.round(ack.length / sendSeconds),
+    'ack p50 ms': percentile(ack, 50),
+    'ack p99 ms': percentile(ack, 99),
+    'non-200': failures,
+    turns,
+    'end-to-end turns/s': Math.round(turns / drainedSeconds),
+    'e2e p50 ms': percentile(endToEnd, 50),
+    'e2e p99 ms': percentile(endToEnd, 99),
+    'replies sent': graph.requests.length,
+  };
+  console.log(result);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const rows: Record<string, number | string>[] = [];
+  for (const rate of rates) rows.push(await run(rate));
+  await recordBenchmark('webhooks', {
+    title: 'WhatsApp webhooks: acknowledgement and end to end (`npm run bench:webhooks`)',
+    description: `Signed WhatsApp Cloud webhooks from the benchmark process to a separate \`cuota serve\` (NODE_ENV=production, pool of 16) on PostgreSQL, with the channel worker in its own \`cuota worker\` process unless the row says inline, offered open-loop at a fixed rate. Each webhook is one debtor message (${debtors} debtors cycling through: ${script.map((s) => `"${s}"`).join(', ')}). "Ack" is the webhook's HTTP round trip (verify the signature, store the raw event, answer 200). "End to end" is from sending a webhook to the first reply reaching the stand-in Graph API (the worker turns it, writes the outbox, the dispatcher sends); end-to-end turns/s counts every turn until the last reply went out. The stand-in and the load generator share the machine's 2 cores with cuota and PostgreSQL. Sends are paced at WhatsApp's 1,000 msg/s tier (CUOTA_SEND_RATES).`,
+    rows,
+  });
+}
+
+await main();
