@@ -1,94 +1,23 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { templateName, withDatabase } from '../../support/shared.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useCliEnvironment, type CliRun } from '../../support/cli.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-let dir: string;
-let env: NodeJS.ProcessEnv;
-let database: string | undefined;
+const cli = useCliEnvironment('cuota-cli-converse-');
 
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'cuota-cli-converse-'));
-  env = {
-    ...process.env,
-    CUOTA_DATA_DIR: path.join(dir, 'data'),
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'test',
-  };
-  delete env.DATABASE_URL;
-  const url = process.env.TEST_DATABASE_URL;
-  if (url) {
-    // A database of its own, cloned from the run's migrated template (dropped by global teardown if left).
-    database = `${templateName()}_f${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database} TEMPLATE ${templateName()}`);
-    await admin.end();
-    env.DATABASE_URL = withDatabase(url, database);
-  }
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-  const url = process.env.TEST_DATABASE_URL;
-  if (url && database) {
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
-  }
-});
-
-function cuota(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(root, 'bin/cuota.js'), ...args],
-      { env, cwd: dir },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
+function cuota(...args: string[]): Promise<CliRun> {
+  return cli.run(args);
 }
 
-function converse(
-  args: string[],
-  input: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [path.join(root, 'bin/cuota.js'), 'converse', ...args],
-      { env, cwd: dir },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout,
-          stderr,
-        });
-      },
-    );
-    child.stdin?.end(input);
-  });
+function converse(args: string[], input: string): Promise<CliRun> {
+  return cli.run(['converse', ...args], input);
 }
 
 describe('cuota converse', () => {
   beforeAll(async () => {
     expect(
-      (await cuota('demo-data', '--accounts', '3', '--out', path.join(dir, 'demo.csv'))).code,
+      (await cuota('demo-data', '--accounts', '3', '--out', path.join(cli.dir, 'demo.csv'))).code,
     ).toBe(0);
-    expect((await cuota('import', path.join(dir, 'demo.csv'))).code).toBe(0);
+    expect((await cuota('import', path.join(cli.dir, 'demo.csv'))).code).toBe(0);
   });
 
   it('prints one JSON line per debtor line, with intent, step and actions, on a fixed clock', async () => {

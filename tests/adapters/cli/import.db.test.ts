@@ -1,70 +1,17 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { templateName, withDatabase } from '../../support/shared.js';
+import { describe, expect, it } from '@jest/globals';
+import { repoRoot, useCliEnvironment, type CliRun } from '../../support/cli.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const fixtures = path.join(root, 'tests/fixtures/imports');
-let dir: string;
-let env: NodeJS.ProcessEnv;
-let database: string | undefined;
+const fixtures = path.join(repoRoot, 'tests/fixtures/imports');
+const cli = useCliEnvironment('cuota-cli-import-');
 
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'cuota-cli-import-'));
-  env = {
-    ...process.env,
-    CUOTA_DATA_DIR: path.join(dir, 'data'),
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'test',
-  };
-  delete env.DATABASE_URL;
-  const url = process.env.TEST_DATABASE_URL;
-  if (url) {
-    // A database of its own, cloned from the run's migrated template (dropped by global teardown if left).
-    database = `${templateName()}_f${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database} TEMPLATE ${templateName()}`);
-    await admin.end();
-    env.DATABASE_URL = withDatabase(url, database);
-  }
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-  const url = process.env.TEST_DATABASE_URL;
-  if (url && database) {
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
-  }
-});
-
-function cuota(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(root, 'bin/cuota.js'), ...args],
-      { env, cwd: dir },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
+function cuota(...args: string[]): Promise<CliRun> {
+  return cli.run(args);
 }
 
 async function fixture(name: string): Promise<string> {
-  const file = path.join(dir, name);
+  const file = path.join(cli.dir, name);
   await copyFile(path.join(fixtures, name), file);
   return file;
 }
@@ -92,7 +39,7 @@ describe(`cuota import on ${process.env.CUOTA_TEST_STORE ?? 'pglite'}`, () => {
   }, 60_000);
 
   it('exits 1 when nothing can be read', async () => {
-    const missing = await cuota('import', path.join(dir, 'no-such-file.csv'));
+    const missing = await cuota('import', path.join(cli.dir, 'no-such-file.csv'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('cannot read');
 

@@ -15,9 +15,7 @@ import { linkTelegramChat } from '../../../../src/adapters/channels/telegram/lin
 import { telegramParser } from '../../../../src/adapters/channels/telegram/parse.js';
 import { createTelegramSender } from '../../../../src/adapters/channels/telegram/sender.js';
 import { telegramWebhook } from '../../../../src/adapters/channels/telegram/webhook.js';
-import { loadFlowBundle } from '../../../../src/adapters/flows/load-flows.js';
 import { errorHandler } from '../../../../src/adapters/http/errors.js';
-import { PostgresConversationStore } from '../../../../src/adapters/postgres/conversation-store.js';
 import { PostgresInbox } from '../../../../src/adapters/postgres/inbox.js';
 import { PostgresOutbox } from '../../../../src/adapters/postgres/outbox.js';
 import { PostgresSenderDirectory } from '../../../../src/adapters/postgres/sender-directory.js';
@@ -25,8 +23,6 @@ import { OutboxDispatcher } from '../../../../src/app/dispatch-outbox.js';
 import { processInbox, type InboxProcessorDeps } from '../../../../src/app/process-inbox.js';
 import type { OutboundContent } from '../../../../src/domain/messaging/message.js';
 import { renderTelegram } from '../../../../src/domain/messaging/render-telegram.js';
-import { RulesUnderstander } from '../../../../src/domain/understanding/rules-understander.js';
-import { packageRoot } from '../../../../src/main.js';
 import { createTestDatabase, type TestDatabase } from '../../../support/db.js';
 import { silentLogger } from '../../../support/shared.js';
 import {
@@ -34,6 +30,7 @@ import {
   type TelegramBotApiStandIn,
 } from '../../../support/stand-ins/telegram-bot-api.js';
 import { startTokenFixture, update, updateText } from './fixtures.js';
+import { testConversationDeps } from '../../../support/conversation-deps.js';
 
 const webhookSecret = 'wh_secret_0123456789abcdefghijklmnop';
 const chatId = '6112345678';
@@ -153,14 +150,7 @@ beforeAll(async () => {
     parsers: new Map([['telegram', telegramParser]]),
     directory: new PostgresSenderDirectory(db.pool),
     outbox,
-    conversations: {
-      store: new PostgresConversationStore(db.pool),
-      understander: new RulesUnderstander(),
-      bundle: await loadFlowBundle(packageRoot),
-      clock,
-      creditor: { name: 'Financiera Andina', paymentDetails: 'https://pagos.example.com' },
-      defaultFlowId: 'default',
-    },
+    conversations: await testConversationDeps(db.pool, clock),
     defaultLocale: 'es-419',
   };
   dispatcher = new OutboxDispatcher({

@@ -12,9 +12,7 @@ import twilio from 'twilio';
 import { twilioSmsParser } from '../../../../src/adapters/channels/twilio-sms/parse.js';
 import { createTwilioSmsSender } from '../../../../src/adapters/channels/twilio-sms/sender.js';
 import { twilioSmsWebhook } from '../../../../src/adapters/channels/twilio-sms/webhook.js';
-import { loadFlowBundle } from '../../../../src/adapters/flows/load-flows.js';
 import { errorHandler } from '../../../../src/adapters/http/errors.js';
-import { PostgresConversationStore } from '../../../../src/adapters/postgres/conversation-store.js';
 import { PostgresInbox } from '../../../../src/adapters/postgres/inbox.js';
 import { PostgresOutbox } from '../../../../src/adapters/postgres/outbox.js';
 import { PostgresSenderDirectory } from '../../../../src/adapters/postgres/sender-directory.js';
@@ -22,8 +20,6 @@ import { OutboxDispatcher } from '../../../../src/app/dispatch-outbox.js';
 import { processInbox, type InboxProcessorDeps } from '../../../../src/app/process-inbox.js';
 import type { OutboundContent } from '../../../../src/domain/messaging/message.js';
 import { renderSms, toGsmFriendly } from '../../../../src/domain/messaging/render-sms.js';
-import { RulesUnderstander } from '../../../../src/domain/understanding/rules-understander.js';
-import { packageRoot } from '../../../../src/main.js';
 import { createTestDatabase, type TestDatabase } from '../../../support/db.js';
 import { silentLogger } from '../../../support/shared.js';
 import {
@@ -31,6 +27,7 @@ import {
   twilioReplies,
   type TwilioApiStandIn,
 } from '../../../support/stand-ins/twilio-api.js';
+import { testConversationDeps } from '../../../support/conversation-deps.js';
 
 const accountSid = 'AC1f0e2d3c4b5a69788796a5b4c3d2e1f0';
 const authToken = '0123456789abcdef0123456789abcdef';
@@ -156,14 +153,7 @@ beforeAll(async () => {
     parsers: new Map([['twilio-sms', twilioSmsParser]]),
     directory: new PostgresSenderDirectory(db.pool),
     outbox,
-    conversations: {
-      store: new PostgresConversationStore(db.pool),
-      understander: new RulesUnderstander(),
-      bundle: await loadFlowBundle(packageRoot),
-      clock,
-      creditor: { name: 'Financiera Andina', paymentDetails: 'https://pagos.example.com' },
-      defaultFlowId: 'default',
-    },
+    conversations: await testConversationDeps(db.pool, clock),
     defaultLocale: 'es-419',
   };
   dispatcher = new OutboxDispatcher({

@@ -11,9 +11,7 @@ import express from 'express';
 import { whatsAppCloudParser } from '../../../../src/adapters/channels/whatsapp-cloud/parse.js';
 import { whatsAppCloudSender } from '../../../../src/adapters/channels/whatsapp-cloud/sender.js';
 import { whatsAppCloudWebhook } from '../../../../src/adapters/channels/whatsapp-cloud/webhook.js';
-import { loadFlowBundle } from '../../../../src/adapters/flows/load-flows.js';
 import { errorHandler } from '../../../../src/adapters/http/errors.js';
-import { PostgresConversationStore } from '../../../../src/adapters/postgres/conversation-store.js';
 import { PostgresInbox } from '../../../../src/adapters/postgres/inbox.js';
 import { PostgresOutbox } from '../../../../src/adapters/postgres/outbox.js';
 import { PostgresSenderDirectory } from '../../../../src/adapters/postgres/sender-directory.js';
@@ -21,8 +19,6 @@ import { OutboxDispatcher } from '../../../../src/app/dispatch-outbox.js';
 import { processInbox, type InboxProcessorDeps } from '../../../../src/app/process-inbox.js';
 import type { OutboundContent } from '../../../../src/domain/messaging/message.js';
 import { renderWhatsApp } from '../../../../src/domain/messaging/render-whatsapp.js';
-import { RulesUnderstander } from '../../../../src/domain/understanding/rules-understander.js';
-import { packageRoot } from '../../../../src/main.js';
 import { createTestDatabase, type TestDatabase } from '../../../support/db.js';
 import { silentLogger } from '../../../support/shared.js';
 import {
@@ -30,6 +26,7 @@ import {
   startMetaGraph,
   type MetaGraphStandIn,
 } from '../../../support/stand-ins/meta-graph.js';
+import { testConversationDeps } from '../../../support/conversation-deps.js';
 
 const appSecret = 'app-secret-0123456789abcdef';
 const token = 'EAAG-test-system-user-token-0123456789';
@@ -120,14 +117,7 @@ beforeAll(async () => {
     parsers: new Map([['whatsapp-cloud', whatsAppCloudParser]]),
     directory: new PostgresSenderDirectory(db.pool),
     outbox,
-    conversations: {
-      store: new PostgresConversationStore(db.pool),
-      understander: new RulesUnderstander(),
-      bundle: await loadFlowBundle(packageRoot),
-      clock,
-      creditor: { name: 'Financiera Andina', paymentDetails: 'https://pagos.example.com' },
-      defaultFlowId: 'default',
-    },
+    conversations: await testConversationDeps(db.pool, clock),
     defaultLocale: 'es-419',
   };
   dispatcher = new OutboxDispatcher({
