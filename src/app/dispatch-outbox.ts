@@ -48,15 +48,23 @@ export class OutboxDispatcher {
     const now = this.deps.clock.now();
     const rows = await this.deps.outbox.claimDue(limit, now);
     const counts = { sent: 0, retried: 0, deferred: 0, failed: 0, cancelled: 0, uncertain: 0 };
+    const sent: { id: string; providerMessageId: string }[] = [];
     await Promise.all(
       rows.map(async (row) => {
-        counts[await this.dispatch(row, now)] += 1;
+        counts[await this.dispatch(row, now, sent)] += 1;
       }),
     );
+    // The rows stay `sending` until this commits: a crash before it leaves them for the
+    // interrupted-send recovery, never for a blind resend.
+    await this.deps.outbox.markSent(sent, this.deps.clock.now());
     return counts;
   }
 
-  private async dispatch(row: ClaimedOutboxRow, now: Date): Promise<keyof DispatchRun> {
+  private async dispatch(
+    row: ClaimedOutboxRow,
+    now: Date,
+    sent: { id: string; providerMessageId: string }[],
+  ): Promise<keyof DispatchRun> {
     const { outbox, clock } = this.deps;
     if (row.author === 'bot' && row.conversationOwner === 'agent') {
       await outbox.cancel(row.id, 'an agent owns the conversation', now);
@@ -99,7 +107,7 @@ export class OutboxDispatcher {
     const at = clock.now();
     switch (result.type) {
       case 'sent':
-        await outbox.markSent(row.id, result.providerMessageId, at);
+        sent.push({ id: row.id, providerMessageId: result.providerMessageId });
         return 'sent';
       case 'retry': {
         const attempt = row.attempts + 1;

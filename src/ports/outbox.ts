@@ -33,7 +33,11 @@ export interface OutboxStore {
   enqueue(message: LooseOutboxMessage): Promise<void>;
   /** Moves up to `limit` due pending rows to `sending` and returns them. */
   claimDue(limit: number, now: Date): Promise<ClaimedOutboxRow[]>;
-  markSent(id: string, providerMessageId: string, at: Date): Promise<void>;
+  /** Marks rows accepted by their provider, in one statement. */
+  markSent(
+    sent: readonly { readonly id: string; readonly providerMessageId: string }[],
+    at: Date,
+  ): Promise<void>;
   /** Back to pending at `nextAttemptAt`; `isAttempt` false when only pacing delayed it. */
   reschedule(
     id: string,

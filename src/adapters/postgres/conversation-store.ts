@@ -392,21 +392,24 @@ export class PostgresConversationStore implements ConversationStore {
     state: ConversationState;
     at: Date;
   }): Promise<ConversationId> {
-    const find = async (): Promise<ConversationId | undefined> => {
-      const { rows } = await this.pool.query<{ id: string }>(
-        `SELECT id FROM conversations WHERE debtor_id = $1 AND channel = $2 AND status = 'open'`,
+    const find = async (): Promise<{ id: ConversationId; route: string } | undefined> => {
+      const { rows } = await this.pool.query<{ id: string; route: string }>(
+        `SELECT id, concat_ws(' ', provider, address) AS route FROM conversations WHERE debtor_id = $1 AND channel = $2 AND status = 'open'`,
         [input.debtorId, input.channel],
       );
-      return rows[0]?.id as ConversationId | undefined;
+      const row = rows[0];
+      return row === undefined ? undefined : { id: row.id as ConversationId, route: row.route };
     };
     const existing = await find();
     if (existing !== undefined) {
       // The debtor may write from another address of the same channel (a new number, LID vs phone).
-      await this.pool.query(
-        `UPDATE conversations SET provider = $2, address = $3 WHERE id = $1 AND (provider, address) IS DISTINCT FROM ($2, $3)`,
-        [existing, input.provider, input.address],
-      );
-      return existing;
+      if (existing.route !== `${input.provider} ${input.address}`) {
+        await this.pool.query(
+          `UPDATE conversations SET provider = $2, address = $3 WHERE id = $1`,
+          [existing.id, input.provider, input.address],
+        );
+      }
+      return existing.id;
     }
     const { rows } = await this.pool.query<{ id: string }>(
       `INSERT INTO conversations (debtor_id, account_id, channel, provider, address, owner, flow_id, flow_version, state, created_at, updated_at)
@@ -427,7 +430,7 @@ export class PostgresConversationStore implements ConversationStore {
       ],
     );
     const created = rows[0]?.id as ConversationId | undefined;
-    return created ?? ((await find()) as ConversationId);
+    return created ?? (await find())!.id;
   }
 
   async withConversation<T>(

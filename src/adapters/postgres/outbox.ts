@@ -73,11 +73,17 @@ export class PostgresOutbox implements OutboxStore {
     }));
   }
 
-  async markSent(id: string, providerMessageId: string, at: Date): Promise<void> {
+  async markSent(
+    sent: readonly { id: string; providerMessageId: string }[],
+    at: Date,
+  ): Promise<void> {
+    if (sent.length === 0) return;
     await this.pool.query(
-      `UPDATE outbox SET status = 'sent', provider_message_id = $2, sent_at = $3, updated_at = $3, attempts = attempts + 1, last_error = NULL
-        WHERE id = $1 AND status = 'sending'`,
-      [id, providerMessageId, at],
+      `UPDATE outbox o SET status = 'sent', provider_message_id = s.pmid, sent_at = $3, updated_at = $3,
+              attempts = o.attempts + 1, last_error = NULL
+         FROM unnest($1::bigint[], $2::text[]) AS s(id, pmid)
+        WHERE o.id = s.id AND o.status = 'sending'`,
+      [sent.map((s) => s.id), sent.map((s) => s.providerMessageId), at],
     );
   }
 
