@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Agent, fetch } from 'undici';
-import { startMetaGraph } from '../tests/support/stand-ins/meta-graph.js';
+import { startMetaGraph, whatsAppTextWebhook } from '../tests/support/stand-ins/meta-graph.js';
 import { recordBenchmark } from './support/report.js';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -35,33 +35,7 @@ const dispatcher = new Agent({ connections: 256, pipelining: 1, keepAliveTimeout
 const phoneOf = (n: number): string => `57310${String(n).padStart(7, '0')}`;
 
 function webhook(n: number, from: string, text: string): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'WABA-1',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId },
-              contacts: [{ profile: { name: 'Deudor' }, wa_id: from }],
-              messages: [
-                {
-                  from,
-                  id: `wamid.BENCH.${n}`,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body: text },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  return JSON.stringify(whatsAppTextWebhook({ phoneNumberId, from, id: `wamid.BENCH.${n}`, text }));
 }
 
 function percentile(values: number[], p: number): number {

@@ -86,8 +86,12 @@ export const defaultSendRates: Readonly<Record<Provider, RateLimits>> = {
   web: { perSecond: 1000, perRecipientIntervalMs: 0 },
 };
 
-function sendRates(spec: string | undefined): Readonly<Record<Provider, RateLimits>> {
-  const rates: Record<Provider, RateLimits> = { ...defaultSendRates };
+/** CUOTA_SEND_RATES entries on top of `base`; providers it does not name keep their base rate. */
+function sendRates(
+  spec: string | undefined,
+  base: Readonly<Record<Provider, RateLimits>>,
+): Readonly<Record<Provider, RateLimits>> {
+  const rates: Record<Provider, RateLimits> = { ...base };
   for (const part of (spec ?? '').split(',').filter((p) => p.trim() !== '')) {
     const [provider, value] = part.trim().split('=') as [string, string];
     const [perSecond, interval] = value.split('/').map(Number) as [number, number];
@@ -221,17 +225,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     creditor: { name: e.CUOTA_CREDITOR_NAME, paymentDetails: e.CUOTA_PAYMENT_DETAILS },
     sessionSecret: e.CUOTA_SESSION_SECRET,
     channels,
-    sendRates: sendRates(
-      channels.twilioSms === undefined || /twilio-sms=/.test(e.CUOTA_SEND_RATES ?? '')
-        ? e.CUOTA_SEND_RATES
-        : // TWILIO_MPS is the sender's own limit; CUOTA_SEND_RATES wins when it names twilio-sms.
-          [
-            e.CUOTA_SEND_RATES,
-            `twilio-sms=${channels.twilioSms.messagesPerSecond}/${defaultSendRates['twilio-sms'].perRecipientIntervalMs}`,
-          ]
-            .filter((part) => part !== undefined)
-            .join(','),
-    ),
+    sendRates: sendRates(e.CUOTA_SEND_RATES, {
+      ...defaultSendRates,
+      // A Twilio number's own limit (TWILIO_MPS), unless CUOTA_SEND_RATES names twilio-sms.
+      ...(channels.twilioSms === undefined
+        ? {}
+        : {
+            'twilio-sms': {
+              ...defaultSendRates['twilio-sms'],
+              perSecond: channels.twilioSms.messagesPerSecond,
+            },
+          }),
+    }),
     worker: e.CUOTA_WORKER,
     outbox: {
       staleAfterMs: e.CUOTA_OUTBOX_STALE_MS,

@@ -134,16 +134,11 @@ export async function startChannelRuntime(
           conversations,
           defaultLocale: config.defaults.locale,
           linkSender: channels.linkSender,
+          // Leave two pooled connections for the outbox loop and the webhooks.
           concurrency:
-            db.kind === 'pglite'
+            config.database.kind === 'pglite'
               ? 1
-              : Math.max(
-                  2,
-                  Math.min(
-                    16,
-                    config.database.kind === 'postgres' ? config.database.poolSize - 2 : 1,
-                  ),
-                ),
+              : Math.min(16, Math.max(2, config.database.poolSize - 2)),
         },
         dispatcher: new OutboxDispatcher({
           outbox,

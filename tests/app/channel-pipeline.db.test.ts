@@ -5,17 +5,12 @@
  * retries) hold.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { loadFlowBundle } from '../../src/adapters/flows/load-flows.js';
-import { PostgresConversationStore } from '../../src/adapters/postgres/conversation-store.js';
 import { PostgresInbox } from '../../src/adapters/postgres/inbox.js';
 import { PostgresOutbox } from '../../src/adapters/postgres/outbox.js';
 import { PostgresSenderDirectory } from '../../src/adapters/postgres/sender-directory.js';
-import type { ConversationDeps } from '../../src/app/conversations.js';
 import { OutboxDispatcher } from '../../src/app/dispatch-outbox.js';
 import { processInbox, type InboxProcessorDeps } from '../../src/app/process-inbox.js';
 import type { InboundItem, Provider } from '../../src/domain/messaging/message.js';
-import { RulesUnderstander } from '../../src/domain/understanding/rules-understander.js';
-import { packageRoot } from '../../src/main.js';
 import type {
   ChannelSender,
   InboundParser,
@@ -23,6 +18,7 @@ import type {
   SendResult,
 } from '../../src/ports/channel.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { testConversationDeps } from '../support/conversation-deps.js';
 
 let db: TestDatabase;
 let now = new Date('2026-11-24T15:00:00Z');
@@ -133,14 +129,7 @@ beforeAll(async () => {
     `INSERT INTO channel_identities (provider, external_id, debtor_id) VALUES ('telegram', '777', $1)`,
     [debtor.rows[0]!.id],
   );
-  const conversations: ConversationDeps = {
-    store: new PostgresConversationStore(db.pool),
-    understander: new RulesUnderstander(),
-    bundle: await loadFlowBundle(packageRoot),
-    clock,
-    creditor: { name: 'Financiera Andina', paymentDetails: 'https://pagos.example.com' },
-    defaultFlowId: 'default',
-  };
+  const conversations = await testConversationDeps(db.pool, clock);
   inbox = new PostgresInbox(db.pool);
   outbox = new PostgresOutbox(db.pool);
   processor = {

@@ -16,7 +16,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { startMetaGraph, type MetaGraphStandIn } from '../support/stand-ins/meta-graph.js';
+import {
+  startMetaGraph,
+  whatsAppSentStatusWebhook,
+  whatsAppTextWebhook,
+  type MetaGraphStandIn,
+} from '../support/stand-ins/meta-graph.js';
 import { templateName, withDatabase } from '../support/shared.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
@@ -45,64 +50,19 @@ function sign(raw: string): string {
 }
 
 function inboundWebhook(n: number): string {
-  const from = phoneOf(n % debtors);
   const texts = ['hola', '1234', 'cuánto debo?', 'puedo pagar en 3 cuotas', 'sí', 'gracias'];
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'WABA-1',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId },
-              contacts: [{ profile: { name: 'Deudor' }, wa_id: from }],
-              messages: [
-                {
-                  from,
-                  id: `wamid.IN.${n}`,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body: texts[Math.floor(n / debtors) % texts.length] },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  return JSON.stringify(
+    whatsAppTextWebhook({
+      phoneNumberId,
+      from: phoneOf(n % debtors),
+      id: `wamid.IN.${n}`,
+      text: texts[Math.floor(n / debtors) % texts.length]!,
+    }),
+  );
 }
 
 function statusWebhook(wamid: string, outboxId: string, recipient: string): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'WABA-1',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId },
-              statuses: [
-                {
-                  id: wamid,
-                  status: 'sent',
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  recipient_id: recipient,
-                  biz_opaque_callback_data: outboxId,
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  return JSON.stringify(whatsAppSentStatusWebhook({ phoneNumberId, wamid, recipient, outboxId }));
 }
 
 async function post(raw: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { AppError } from '../../domain/errors.js';
 
 function digest(value: string): Buffer {
@@ -7,18 +7,23 @@ function digest(value: string): Buffer {
 }
 
 /**
- * Requires the API key as `Authorization: Bearer <key>` or `X-API-Key: <key>`, compared in
- * constant time (both sides hashed first so lengths leak nothing).
+ * A predicate for routes that accept the API key among other credentials (web chat): true
+ * when the request carries it as `Authorization: Bearer <key>` or `X-API-Key: <key>`, compared
+ * in constant time (both sides hashed first so lengths leak nothing).
  */
-export function requireApiKey(apiKey: string): RequestHandler {
+export function apiKeyCheck(apiKey: string): (req: Request) => boolean {
   const expected = digest(apiKey);
-  return (req, _res, next) => {
+  return (req) => {
     const header = req.get('authorization');
     const presented = header?.startsWith('Bearer ') ? header.slice(7) : req.get('x-api-key');
-    if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
-      next(new AppError('unauthorized', 'missing or invalid API key'));
-      return;
-    }
-    next();
+    return presented !== undefined && timingSafeEqual(digest(presented), expected);
+  };
+}
+
+/** Requires the API key (see {@link apiKeyCheck}). */
+export function requireApiKey(apiKey: string): RequestHandler {
+  const hasApiKey = apiKeyCheck(apiKey);
+  return (req, _res, next) => {
+    next(hasApiKey(req) ? undefined : new AppError('unauthorized', 'missing or invalid API key'));
   };
 }

@@ -1,16 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { loadFlowBundle } from '../../../src/adapters/flows/load-flows.js';
 import { createHttpApp } from '../../../src/adapters/http/app.js';
 import { tokenSigner } from '../../../src/adapters/http/tokens.js';
-import { PostgresConversationStore } from '../../../src/adapters/postgres/conversation-store.js';
-import type { ConversationDeps } from '../../../src/app/conversations.js';
-import { RulesUnderstander } from '../../../src/domain/understanding/rules-understander.js';
-import { packageRoot } from '../../../src/main.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 import { silentLogger } from '../../support/shared.js';
+import { testConversationDeps } from '../../support/conversation-deps.js';
 
 const apiKey = 'test-api-key-0123456789';
 const clock = fixedClock(new Date('2026-11-24T15:00:00Z'));
@@ -44,14 +40,7 @@ beforeAll(async () => {
       [ref, debtor.rows[0]!.id],
     );
   }
-  const conversations: ConversationDeps = {
-    store: new PostgresConversationStore(db.pool),
-    understander: new RulesUnderstander(),
-    bundle: await loadFlowBundle(packageRoot),
-    clock,
-    creditor: { name: 'Financiera Andina', paymentDetails: 'https://pagos.example.com' },
-    defaultFlowId: 'default',
-  };
+  const conversations = await testConversationDeps(db.pool, clock);
   const app = createHttpApp({
     db,
     logger: silentLogger,

@@ -210,3 +210,66 @@ export async function deliverWhatsAppWebhook(
     body: raw,
   });
 }
+
+/** Meta's webhook envelope around one `messages` change of a phone number. */
+function whatsAppChange(phoneNumberId: string, value: Record<string, unknown>): unknown {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: 'WABA-1',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId },
+              ...value,
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A debtor's text message as Meta delivers it, sent now. */
+export function whatsAppTextWebhook(message: {
+  readonly phoneNumberId: string;
+  readonly from: string;
+  readonly id: string;
+  readonly text: string;
+}): unknown {
+  return whatsAppChange(message.phoneNumberId, {
+    contacts: [{ profile: { name: 'Deudor' }, wa_id: message.from }],
+    messages: [
+      {
+        from: message.from,
+        id: message.id,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        type: 'text',
+        text: { body: message.text },
+      },
+    ],
+  });
+}
+
+/** Meta's "sent" report for a message we sent, echoing our outbox id. */
+export function whatsAppSentStatusWebhook(status: {
+  readonly phoneNumberId: string;
+  readonly wamid: string;
+  readonly recipient: string;
+  readonly outboxId: string;
+}): unknown {
+  return whatsAppChange(status.phoneNumberId, {
+    statuses: [
+      {
+        id: status.wamid,
+        status: 'sent',
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        recipient_id: status.recipient,
+        biz_opaque_callback_data: status.outboxId,
+      },
+    ],
+  });
+}

@@ -1,5 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { Router, type Request } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import {
   handleDebtorMessage,
@@ -10,6 +9,7 @@ import {
 import { AppError } from '../../../domain/errors.js';
 import type { ConversationId } from '../../../domain/model.js';
 import type { Clock } from '../../../ports/clock.js';
+import { apiKeyCheck } from '../auth.js';
 import type { TokenSigner } from '../tokens.js';
 
 export interface ChatDeps {
@@ -39,15 +39,6 @@ const MessageBody = z
   })
   .strict();
 
-function hasApiKey(req: Request, apiKey: string): boolean {
-  const header = req.get('authorization');
-  const presented = header?.startsWith('Bearer ') ? header.slice(7) : req.get('x-api-key');
-  if (presented === undefined) return false;
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(apiKey).digest();
-  return timingSafeEqual(a, b);
-}
-
 function publicTurn(outcome: TurnOutcome): Record<string, unknown> {
   return {
     conversationId: outcome.conversationId,
@@ -64,6 +55,7 @@ function publicTurn(outcome: TurnOutcome): Record<string, unknown> {
  */
 export function chatRouter(deps: ChatDeps): Router {
   const router = Router();
+  const hasApiKey = apiKeyCheck(deps.apiKey);
   router.use(express.json({ limit: '16kb' }));
 
   router.post('/sessions', async (req, res) => {
@@ -77,7 +69,7 @@ export function chatRouter(deps: ChatDeps): Router {
       accountRef = link.accountRef;
     } else {
       const isDemoAccount = deps.isDemo && body.accountRef.startsWith('DEMO-');
-      if (!isDemoAccount && !hasApiKey(req, deps.apiKey))
+      if (!isDemoAccount && !hasApiKey(req))
         throw new AppError('unauthorized', 'missing or invalid API key');
       accountRef = body.accountRef;
     }
@@ -97,7 +89,7 @@ export function chatRouter(deps: ChatDeps): Router {
     const session = header?.startsWith('Bearer ')
       ? deps.sessions.verify(header.slice(7), deps.clock.now().getTime())
       : undefined;
-    if (session?.conversationId !== id && !hasApiKey(req, deps.apiKey))
+    if (session?.conversationId !== id && !hasApiKey(req))
       throw new AppError('unauthorized', 'missing or invalid session token');
     const body = MessageBody.parse(req.body);
     const outcome = await handleDebtorMessage(deps.conversations, {
