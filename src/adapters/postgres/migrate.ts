@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { rebuildDroppedIndexes } from './dropped-indexes.js';
 import { migrations } from './migrations/index.js';
 
 /** An arbitrary constant: the advisory lock that serialises concurrent migrators. */
@@ -42,5 +43,8 @@ export async function migrate(pool: pg.Pool, logger: Logger): Promise<number[]> 
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     client.release();
   }
+  // Indexes a bulk import dropped and did not live to rebuild (see dropped-indexes.ts).
+  const rebuilt = await rebuildDroppedIndexes(pool);
+  if (rebuilt.length > 0) logger.warn({ indexes: rebuilt }, 'db.indexes_rebuilt');
   return applied;
 }

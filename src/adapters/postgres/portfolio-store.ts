@@ -5,103 +5,155 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PortfolioRow } from '../../domain/portfolio/row.js';
 import type { BatchOutcome, ImportCounts, PortfolioStore } from '../../ports/portfolio-store.js';
-import { withTransaction, type Database } from './database.js';
+import type { Database } from './database.js';
+import { dropIndexesForBulkLoad, rebuildDroppedIndexes } from './dropped-indexes.js';
 
 /**
- * Per-connection staging tables, emptied at every commit. `tags` is the row's tags joined with
- * '|' (a tag never contains one); `resolved_*` is what a new debtor gets when the file said
- * nothing, the bare column what the file said.
+ * One per-connection staging table for the three parts of a batch, emptied at every commit:
+ * `part` 1 is a debtor (one row per debtor of the batch, its values already merged over the
+ * batch's lines), 2 a contact point (deduplicated), 3 an account (one per file row). `tags` is
+ * joined with '|' (a tag never contains one); `resolved_*` is what a new debtor gets when the
+ * file said nothing, the bare column what the file said; `new_id` is the id a new debtor or
+ * account gets.
  */
 const createStaging = /* sql */ `
 CREATE TEMP TABLE IF NOT EXISTS cuota_import_staging (
-  line integer NOT NULL,
-  account_ref text NOT NULL,
+  part smallint NOT NULL,
+  line integer,
   debtor_ref text NOT NULL,
-  name text NOT NULL,
-  phone text NOT NULL,
-  currency text NOT NULL,
-  balance_minor bigint NOT NULL,
-  due_date date NOT NULL,
-  email text,
+  account_ref text,
+  name text,
   document_id text,
   country text,
   resolved_country text,
   time_zone text,
-  resolved_time_zone text NOT NULL,
+  resolved_time_zone text,
   locale text,
-  resolved_locale text NOT NULL,
-  product text,
+  resolved_locale text,
+  segment text,
+  tags text,
+  kind text,
+  value text,
+  currency text,
+  balance_minor bigint,
   original_minor bigint,
   min_payment_minor bigint,
-  segment text,
-  telegram_id text,
-  tags text,
-  new_debtor_id uuid NOT NULL,
-  new_account_id uuid NOT NULL
+  due_date date,
+  product text,
+  new_id uuid
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS cuota_import_changed (debtor_id uuid NOT NULL) ON COMMIT DELETE ROWS;`;
 
+/** The COPY order of the staging columns. */
 const stagingColumns = [
-  ['line', 'int'],
-  ['account_ref', 'text'],
-  ['debtor_ref', 'text'],
-  ['name', 'text'],
-  ['phone', 'text'],
-  ['currency', 'text'],
-  ['balance_minor', 'bigint'],
-  ['due_date', 'date'],
-  ['email', 'text'],
-  ['document_id', 'text'],
-  ['country', 'text'],
-  ['resolved_country', 'text'],
-  ['time_zone', 'text'],
-  ['resolved_time_zone', 'text'],
-  ['locale', 'text'],
-  ['resolved_locale', 'text'],
-  ['product', 'text'],
-  ['original_minor', 'bigint'],
-  ['min_payment_minor', 'bigint'],
-  ['segment', 'text'],
-  ['telegram_id', 'text'],
-  ['tags', 'text'],
-  ['new_debtor_id', 'uuid'],
-  ['new_account_id', 'uuid'],
+  'part',
+  'line',
+  'debtor_ref',
+  'account_ref',
+  'name',
+  'document_id',
+  'country',
+  'resolved_country',
+  'time_zone',
+  'resolved_time_zone',
+  'locale',
+  'resolved_locale',
+  'segment',
+  'tags',
+  'kind',
+  'value',
+  'currency',
+  'balance_minor',
+  'original_minor',
+  'min_payment_minor',
+  'due_date',
+  'product',
+  'new_id',
 ] as const;
 
 type StagingValue = string | number | null;
 
-/** A row as staging columns, in {@link stagingColumns} order. */
-function stagingValues(
-  row: PortfolioRow,
-  newDebtorId: string,
-  newAccountId: string,
-): StagingValue[] {
-  return [
-    row.line,
-    row.accountRef,
-    row.debtorRef,
-    row.name,
-    row.phone,
-    row.currency,
-    row.balance,
-    row.dueDate,
-    row.email ?? null,
-    row.documentId ?? null,
-    row.explicitCountry ?? null,
-    row.resolvedCountry ?? null,
-    row.explicitTimeZone ?? null,
-    row.resolvedTimeZone,
-    row.explicitLocale ?? null,
-    row.resolvedLocale,
-    row.product ?? null,
-    row.originalAmount ?? null,
-    row.minPayment ?? null,
-    row.segment ?? null,
-    row.telegramId ?? null,
-    row.tags === undefined ? null : row.tags.join('|'),
-    newDebtorId,
-    newAccountId,
-  ];
+const DEBTOR = 1;
+const CONTACT_POINT = 2;
+const ACCOUNT = 3;
+
+/** A batch's debtor: per column the value of its last line that has one. */
+interface BatchDebtor {
+  readonly debtorRef: string;
+  name: string;
+  documentId: string | undefined;
+  country: string | undefined;
+  resolvedCountry: string | undefined;
+  timeZone: string | undefined;
+  resolvedTimeZone: string;
+  locale: string | undefined;
+  resolvedLocale: string;
+  segment: string | undefined;
+  tags: readonly string[] | undefined;
+  id: string;
+}
+
+/** A batch ready to stage: its debtors merged, its contact points deduplicated, ids drawn. */
+interface StagedBatch {
+  readonly debtors: readonly BatchDebtor[];
+  readonly contactPoints: readonly (readonly [debtorRef: string, kind: string, value: string])[];
+  readonly accounts: readonly PortfolioRow[];
+  readonly accountIds: readonly string[];
+}
+
+/**
+ * Merges a debtor's lines (later lines win, a blank keeps what an earlier line said), which
+ * spares the database a GROUP BY per batch, and deduplicates contact points the same way.
+ */
+function stageBatch(rows: readonly PortfolioRow[]): StagedBatch {
+  const byRef = new Map<string, BatchDebtor>();
+  const seen = new Set<string>();
+  const contactPoints: [string, string, string][] = [];
+  const contact = (debtorRef: string, kind: string, value: string): void => {
+    const key = `${kind}\u0000${value}\u0000${debtorRef}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    contactPoints.push([debtorRef, kind, value]);
+  };
+  for (const row of rows) {
+    const known = byRef.get(row.debtorRef);
+    if (known === undefined) {
+      byRef.set(row.debtorRef, {
+        debtorRef: row.debtorRef,
+        name: row.name,
+        documentId: row.documentId,
+        country: row.explicitCountry,
+        resolvedCountry: row.resolvedCountry,
+        timeZone: row.explicitTimeZone,
+        resolvedTimeZone: row.resolvedTimeZone,
+        locale: row.explicitLocale,
+        resolvedLocale: row.resolvedLocale,
+        segment: row.segment,
+        tags: row.tags,
+        id: '',
+      });
+    } else {
+      known.name = row.name;
+      known.documentId = row.documentId ?? known.documentId;
+      known.country = row.explicitCountry ?? known.country;
+      known.resolvedCountry = row.resolvedCountry ?? known.resolvedCountry;
+      known.timeZone = row.explicitTimeZone ?? known.timeZone;
+      known.resolvedTimeZone = row.resolvedTimeZone;
+      known.locale = row.explicitLocale ?? known.locale;
+      known.resolvedLocale = row.resolvedLocale;
+      known.segment = row.segment ?? known.segment;
+      known.tags = row.tags ?? known.tags;
+    }
+    contact(row.debtorRef, 'phone', row.phone);
+    if (row.email !== undefined) contact(row.debtorRef, 'email', row.email);
+    if (row.telegramId !== undefined) contact(row.debtorRef, 'telegram', row.telegramId);
+  }
+  const debtors = [...byRef.values()];
+  const ids = timeOrderedIds(debtors.length + rows.length, Date.now());
+  debtors.forEach((debtor, i) => {
+    debtor.id = ids[i] as string;
+  });
+  return { debtors, contactPoints, accounts: rows, accountIds: ids.slice(debtors.length) };
 }
 
 const copySpecial = /[\\\t\n\r]/;
@@ -113,42 +165,143 @@ const copyEscapes: Readonly<Record<string, string>> = {
   '\r': '\\r',
 };
 
-/** One value in COPY's text format. */
-function copyValue(value: StagingValue): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'number') return String(value);
+/** A text value in COPY's text format; `\N` for none. */
+function c(value: string | undefined): string {
+  if (value === undefined) return '\\N';
   return copySpecial.test(value)
-    ? value.replace(copySpecialAll, (c) => copyEscapes[c] ?? c)
+    ? value.replace(copySpecialAll, (ch) => copyEscapes[ch] ?? ch)
     : value;
 }
 
-const copyStaging = `COPY cuota_import_staging (${stagingColumns.map(([name]) => name).join(', ')}) FROM STDIN`;
-const insertStaging =
-  `INSERT INTO cuota_import_staging (${stagingColumns.map(([name]) => name).join(', ')}) ` +
-  `SELECT * FROM unnest(${stagingColumns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
+/** A number in COPY's text format; `\N` for none. */
+function n(value: number | undefined): string {
+  return value === undefined ? '\\N' : String(value);
+}
 
 /**
- * The batch's debtors, one row each: per column the value of the last line that has one (a
- * blank cell keeps what an earlier line, or the store, says).
+ * The batch in COPY's text format, in {@link stagingColumns} order: written out per part
+ * rather than value by value, as this runs on the importer's only thread for every row.
  */
-const batchDebtors = /* sql */ `
-SELECT debtor_ref,
-       (array_agg(name ORDER BY line DESC))[1] AS name,
-       (array_agg(document_id ORDER BY line DESC) FILTER (WHERE document_id IS NOT NULL))[1] AS document_id,
-       (array_agg(country ORDER BY line DESC) FILTER (WHERE country IS NOT NULL))[1] AS country,
-       (array_agg(resolved_country ORDER BY line DESC) FILTER (WHERE resolved_country IS NOT NULL))[1] AS resolved_country,
-       (array_agg(time_zone ORDER BY line DESC) FILTER (WHERE time_zone IS NOT NULL))[1] AS time_zone,
-       (array_agg(resolved_time_zone ORDER BY line DESC))[1] AS resolved_time_zone,
-       (array_agg(locale ORDER BY line DESC) FILTER (WHERE locale IS NOT NULL))[1] AS locale,
-       (array_agg(resolved_locale ORDER BY line DESC))[1] AS resolved_locale,
-       (array_agg(segment ORDER BY line DESC) FILTER (WHERE segment IS NOT NULL))[1] AS segment,
-       string_to_array((array_agg(tags ORDER BY line DESC) FILTER (WHERE tags IS NOT NULL))[1], '|') AS tags,
-       (array_agg(new_debtor_id ORDER BY line DESC))[1] AS new_debtor_id
-FROM cuota_import_staging GROUP BY debtor_ref`;
+function copyText(batch: StagedBatch): string {
+  const lines: string[] = [];
+  for (const d of batch.debtors) {
+    lines.push(
+      `${DEBTOR}\t\\N\t${c(d.debtorRef)}\t\\N\t${c(d.name)}\t${c(d.documentId)}\t${c(d.country)}\t` +
+        `${c(d.resolvedCountry)}\t${c(d.timeZone)}\t${c(d.resolvedTimeZone)}\t${c(d.locale)}\t` +
+        `${c(d.resolvedLocale)}\t${c(d.segment)}\t${c(d.tags?.join('|'))}\t` +
+        `\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${d.id}`,
+    );
+  }
+  for (const [debtorRef, kind, value] of batch.contactPoints) {
+    lines.push(
+      `${CONTACT_POINT}\t\\N\t${c(debtorRef)}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t` +
+        `\\N\t\\N\t${kind}\t${c(value)}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N`,
+    );
+  }
+  batch.accounts.forEach((row, i) => {
+    lines.push(
+      `${ACCOUNT}\t${row.line}\t${c(row.debtorRef)}\t${c(row.accountRef)}\t\\N\t\\N\t\\N\t\\N\t\\N\t` +
+        `\\N\t\\N\t\\N\t${c(row.segment)}\t\\N\t\\N\t\\N\t${row.currency}\t${row.balance}\t` +
+        `${n(row.originalAmount)}\t${n(row.minPayment)}\t${row.dueDate}\t${c(row.product)}\t` +
+        `${batch.accountIds[i] as string}`,
+    );
+  });
+  lines.push('');
+  return lines.join('\n');
+}
 
-/** Updates debtors whose values changed; blanks keep what is stored. */
-const updateDebtors = /* sql */ `
-WITH b AS (${batchDebtors}), changed AS (
+const copyStaging = `COPY cuota_import_staging (${stagingColumns.join(', ')}) FROM STDIN`;
+/** What each part of a batch fills, for the unnest insert. */
+const debtorColumns = [
+  ['debtor_ref', 'text'],
+  ['name', 'text'],
+  ['document_id', 'text'],
+  ['country', 'text'],
+  ['resolved_country', 'text'],
+  ['time_zone', 'text'],
+  ['resolved_time_zone', 'text'],
+  ['locale', 'text'],
+  ['resolved_locale', 'text'],
+  ['segment', 'text'],
+  ['tags', 'text'],
+  ['new_id', 'uuid'],
+] as const;
+const contactPointColumns = [
+  ['debtor_ref', 'text'],
+  ['kind', 'text'],
+  ['value', 'text'],
+] as const;
+const accountColumns = [
+  ['line', 'int'],
+  ['debtor_ref', 'text'],
+  ['account_ref', 'text'],
+  ['segment', 'text'],
+  ['currency', 'text'],
+  ['balance_minor', 'bigint'],
+  ['original_minor', 'bigint'],
+  ['min_payment_minor', 'bigint'],
+  ['due_date', 'date'],
+  ['product', 'text'],
+  ['new_id', 'uuid'],
+] as const;
+
+function unnestInsert(
+  part: number,
+  columns: readonly (readonly [string, string])[],
+  offset: number,
+): string {
+  return (
+    `INSERT INTO cuota_import_staging (part, ${columns.map(([name]) => name).join(', ')}) ` +
+    `SELECT ${part}, * FROM unnest(${columns.map(([, type], i) => `$${offset + i + 1}::${type}[]`).join(', ')})`
+  );
+}
+
+/** Stages a batch where COPY is not available: each part's own columns, one array each. */
+const insertStaging =
+  `WITH debtors AS (${unnestInsert(DEBTOR, debtorColumns, 0)}), ` +
+  `contact_points AS (${unnestInsert(CONTACT_POINT, contactPointColumns, debtorColumns.length)}) ` +
+  unnestInsert(ACCOUNT, accountColumns, debtorColumns.length + contactPointColumns.length);
+
+/** The parameters of {@link insertStaging}. */
+function stagingArrays(batch: StagedBatch): StagingValue[][] {
+  const { debtors: d, contactPoints: c, accounts: a } = batch;
+  return [
+    d.map((x) => x.debtorRef),
+    d.map((x) => x.name),
+    d.map((x) => x.documentId ?? null),
+    d.map((x) => x.country ?? null),
+    d.map((x) => x.resolvedCountry ?? null),
+    d.map((x) => x.timeZone ?? null),
+    d.map((x) => x.resolvedTimeZone),
+    d.map((x) => x.locale ?? null),
+    d.map((x) => x.resolvedLocale),
+    d.map((x) => x.segment ?? null),
+    d.map((x) => (x.tags === undefined ? null : x.tags.join('|'))),
+    d.map((x) => x.id),
+    c.map((x) => x[0]),
+    c.map((x) => x[1]),
+    c.map((x) => x[2]),
+    a.map((row) => row.line),
+    a.map((row) => row.debtorRef),
+    a.map((row) => row.accountRef),
+    a.map((row) => row.segment ?? null),
+    a.map((row) => row.currency),
+    a.map((row) => row.balance),
+    a.map((row) => row.originalAmount ?? null),
+    a.map((row) => row.minPayment ?? null),
+    a.map((row) => row.dueDate),
+    a.map((row) => row.product ?? null),
+    [...batch.accountIds],
+  ];
+}
+
+/**
+ * Updates debtors whose values changed (blanks keep what is stored) and inserts new ones with
+ * the resolved zone, locale and country; both see the statement's snapshot, so they never meet
+ * the same debtor. The changed ones are noted for the batch's counts.
+ */
+const mergeDebtors = /* sql */ `
+WITH b AS (SELECT * FROM cuota_import_staging WHERE part = ${DEBTOR}), changed AS (
   UPDATE debtors d SET
     name = b.name,
     document_id = COALESCE(b.document_id, d.document_id),
@@ -156,37 +309,34 @@ WITH b AS (${batchDebtors}), changed AS (
     time_zone = COALESCE(b.time_zone, d.time_zone),
     locale = COALESCE(b.locale, d.locale),
     segment = COALESCE(b.segment, d.segment),
-    tags = COALESCE(b.tags, d.tags),
+    tags = COALESCE(string_to_array(b.tags, '|'), d.tags),
     updated_at = now()
   FROM b
   WHERE d.debtor_ref = b.debtor_ref
     AND (d.name, d.document_id, d.country, d.time_zone, d.locale, d.segment, d.tags) IS DISTINCT FROM
         (b.name, COALESCE(b.document_id, d.document_id), COALESCE(b.country, d.country, b.resolved_country),
-         COALESCE(b.time_zone, d.time_zone), COALESCE(b.locale, d.locale), COALESCE(b.segment, d.segment), COALESCE(b.tags, d.tags))
+         COALESCE(b.time_zone, d.time_zone), COALESCE(b.locale, d.locale), COALESCE(b.segment, d.segment),
+         COALESCE(string_to_array(b.tags, '|'), d.tags))
   RETURNING d.id
+), added AS (
+  INSERT INTO debtors (id, debtor_ref, name, document_id, country, time_zone, locale, segment, tags)
+  SELECT new_id, debtor_ref, name, document_id, COALESCE(country, resolved_country), COALESCE(time_zone, resolved_time_zone),
+         COALESCE(locale, resolved_locale), segment, COALESCE(string_to_array(tags, '|'), '{}')
+  FROM b
+  WHERE NOT EXISTS (SELECT 1 FROM debtors d WHERE d.debtor_ref = b.debtor_ref)
+  ORDER BY debtor_ref
+  ON CONFLICT (debtor_ref) DO NOTHING
 )
 INSERT INTO cuota_import_changed (debtor_id) SELECT id FROM changed`;
-
-/** Inserts new debtors with the resolved zone, locale and country. */
-const insertDebtors = /* sql */ `
-WITH b AS (${batchDebtors})
-INSERT INTO debtors (id, debtor_ref, name, document_id, country, time_zone, locale, segment, tags)
-SELECT new_debtor_id, debtor_ref, name, document_id, COALESCE(country, resolved_country), COALESCE(time_zone, resolved_time_zone),
-       COALESCE(locale, resolved_locale), segment, COALESCE(tags, '{}')
-FROM b
-WHERE NOT EXISTS (SELECT 1 FROM debtors d WHERE d.debtor_ref = b.debtor_ref)
-ORDER BY debtor_ref
-ON CONFLICT (debtor_ref) DO NOTHING`;
 
 /** Adds contact points a debtor does not have yet; existing ones (and their consent) stay. */
 const insertContactPoints = /* sql */ `
 WITH added AS (
   INSERT INTO contact_points (debtor_id, kind, value)
-  SELECT DISTINCT d.id, c.kind, c.value
-  FROM cuota_import_staging s
-  JOIN debtors d ON d.debtor_ref = s.debtor_ref
-  CROSS JOIN LATERAL (VALUES ('phone', s.phone), ('email', s.email), ('telegram', s.telegram_id)) AS c (kind, value)
-  WHERE c.value IS NOT NULL
+  SELECT d.id, c.kind, c.value
+  FROM cuota_import_staging c
+  JOIN debtors d ON d.debtor_ref = c.debtor_ref
+  WHERE c.part = ${CONTACT_POINT}
   ON CONFLICT (debtor_id, kind, value) DO NOTHING
   RETURNING debtor_id
 )
@@ -195,14 +345,17 @@ INSERT INTO cuota_import_changed (debtor_id) SELECT DISTINCT debtor_id FROM adde
 /**
  * Merges accounts: updates those that changed (an UPDATE with the change test in its WHERE
  * leaves unchanged rows untouched, where ON CONFLICT DO UPDATE would lock each one), inserts
- * new ones, audits balance changes against the pre-statement snapshot (every CTE sees the same
- * one), and counts the batch's rows. Blank optional values keep what is stored.
+ * new ones, audits balance changes against the pre-statement snapshot (the UPDATE reads the old
+ * balance through a second reference to the row, which sees the snapshot; joining CTEs to each
+ * other instead would be a nested loop over both, as hash joins are off), and counts the
+ * batch's rows. Blank optional values keep what is stored. `importId` is
+ * a literal because the batch's statements travel as one simple query.
  */
-const mergeAccounts = /* sql */ `
+function mergeAccounts(importId: string): string {
+  return /* sql */ `
 WITH s AS (
   SELECT s.*, d.id AS debtor_id FROM cuota_import_staging s JOIN debtors d ON d.debtor_ref = s.debtor_ref
-), old AS (
-  SELECT a.id, a.balance_minor, a.currency FROM accounts a JOIN s ON s.account_ref = a.account_ref
+  WHERE s.part = ${ACCOUNT}
 ), updated AS (
   UPDATE accounts a SET
     debtor_id = s.debtor_id,
@@ -214,15 +367,16 @@ WITH s AS (
     product = COALESCE(s.product, a.product),
     segment = COALESCE(s.segment, a.segment),
     updated_at = now()
-  FROM s
-  WHERE a.account_ref = s.account_ref
+  FROM (SELECT s.*, o.id AS account_id, o.balance_minor AS old_balance_minor, o.currency AS old_currency
+        FROM s JOIN accounts o ON o.account_ref = s.account_ref) s
+  WHERE a.id = s.account_id
     AND (a.debtor_id, a.currency, a.balance_minor, a.original_minor, a.min_payment_minor, a.due_date, a.product, a.segment) IS DISTINCT FROM
         (s.debtor_id, s.currency, s.balance_minor, COALESCE(s.original_minor, a.original_minor), COALESCE(s.min_payment_minor, a.min_payment_minor),
          s.due_date, COALESCE(s.product, a.product), COALESCE(s.segment, a.segment))
-  RETURNING a.id, a.account_ref, a.balance_minor, a.currency
+  RETURNING a.id, a.account_ref, a.balance_minor, a.currency, s.old_balance_minor, s.old_currency
 ), inserted AS (
   INSERT INTO accounts (id, account_ref, debtor_id, currency, balance_minor, original_minor, min_payment_minor, due_date, product, segment)
-  SELECT s.new_account_id, s.account_ref, s.debtor_id, s.currency, s.balance_minor, s.original_minor, s.min_payment_minor, s.due_date, s.product, s.segment
+  SELECT s.new_id, s.account_ref, s.debtor_id, s.currency, s.balance_minor, s.original_minor, s.min_payment_minor, s.due_date, s.product, s.segment
   FROM s
   WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.account_ref = s.account_ref)
   ON CONFLICT (account_ref) DO NOTHING
@@ -230,18 +384,22 @@ WITH s AS (
 ), audited AS (
   INSERT INTO audit_log (actor, action, entity_type, entity_id, data)
   SELECT 'import', 'balance_changed', 'account', u.id::text,
-         jsonb_build_object('from', old.balance_minor, 'to', u.balance_minor, 'currency', u.currency, 'importId', $1::text)
-           || CASE WHEN old.currency <> u.currency THEN jsonb_build_object('fromCurrency', old.currency) ELSE '{}'::jsonb END
-  FROM updated u JOIN old ON old.id = u.id
-  WHERE old.balance_minor <> u.balance_minor OR old.currency <> u.currency
+         jsonb_build_object('from', u.old_balance_minor, 'to', u.balance_minor, 'currency', u.currency, 'importId', ${importId}::text)
+           || CASE WHEN u.old_currency <> u.currency THEN jsonb_build_object('fromCurrency', u.old_currency) ELSE '{}'::jsonb END
+  FROM updated u
+  WHERE u.old_balance_minor <> u.balance_minor OR u.old_currency <> u.currency
 )
 SELECT (SELECT count(*) FROM inserted)::int AS inserted,
        (SELECT count(*) FROM s
          WHERE s.account_ref IN (SELECT account_ref FROM updated)
             OR (s.debtor_id IN (SELECT debtor_id FROM cuota_import_changed)
                 AND s.account_ref NOT IN (SELECT account_ref FROM inserted)))::int AS updated`;
+}
 
-const hexByte = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** The variant nibble (binary 10xx) for any random hex digit. */
+const variantOf: Readonly<Record<string, string>> = Object.fromEntries(
+  [...'0123456789abcdef'].map((digit, i) => [digit, '89ab'[i & 3] as string]),
+);
 
 /**
  * `count` UUIDs laid out as version 7 (RFC 9562): 48 bits of Unix milliseconds, then random
@@ -250,91 +408,146 @@ const hexByte = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2,
  * in SQL because the database is the import's bottleneck; still a plain uuid to everyone else.
  */
 export function timeOrderedIds(count: number, nowMs: number): string[] {
-  const bytes = randomFillSync(Buffer.allocUnsafe(16 * count));
+  // 19 random hex digits an id: 3 after the version, 1 picks the variant, 15 after it.
+  const random = randomFillSync(Buffer.allocUnsafe(10 * count)).toString('hex');
+  const time = Math.floor(nowMs).toString(16).padStart(12, '0');
+  const head = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
   const ids = new Array<string>(count);
-  const high = Math.floor(nowMs / 2 ** 16);
-  const low = nowMs % 2 ** 16;
   for (let i = 0; i < count; i += 1) {
-    const o = i * 16;
-    bytes.writeUInt32BE(high >>> 0, o);
-    bytes.writeUInt16BE(low, o + 4);
-    bytes[o + 6] = 0x70 | ((bytes[o + 6] as number) & 0x0f);
-    bytes[o + 8] = 0x80 | ((bytes[o + 8] as number) & 0x3f);
-    let id = '';
-    for (let k = 0; k < 16; k += 1) {
-      if (k === 4 || k === 6 || k === 8 || k === 10) id += '-';
-      id += hexByte[bytes[o + k] as number] as string;
-    }
-    ids[i] = id;
+    const r = i * 20;
+    ids[i] =
+      `${head}${random.slice(r, r + 3)}-${variantOf[random[r + 3] as string] as string}` +
+      `${random.slice(r + 4, r + 7)}-${random.slice(r + 7, r + 19)}`;
   }
   return ids;
 }
 
-async function loadStaging(
-  db: Database,
-  client: pg.PoolClient,
-  rows: readonly PortfolioRow[],
-): Promise<void> {
-  const ids = timeOrderedIds(rows.length * 2, Date.now());
-  const valuesOf = (i: number): StagingValue[] =>
-    stagingValues(rows[i] as PortfolioRow, ids[2 * i] as string, ids[2 * i + 1] as string);
-  if (db.supportsCopy) {
-    const lines: string[] = new Array<string>(rows.length);
-    for (let i = 0; i < rows.length; i += 1) lines[i] = valuesOf(i).map(copyValue).join('\t');
-    await pipeline(Readable.from([`${lines.join('\n')}\n`]), client.query(copyFrom(copyStaging)));
-    return;
-  }
-  // pglite-socket cannot carry COPY FROM STDIN: one array per column, zipped by unnest.
-  const columns: StagingValue[][] = stagingColumns.map(() => new Array<StagingValue>(rows.length));
-  for (let i = 0; i < rows.length; i += 1) {
-    const values = valuesOf(i);
-    for (let c = 0; c < values.length; c += 1)
-      (columns[c] as StagingValue[])[i] = values[c] as StagingValue;
-  }
-  await client.query(insertStaging, columns);
+/** Connections whose staging tables exist (they live as long as the session). */
+const hasStaging = new WeakSet<pg.ClientBase>();
+
+/** Options of {@link createPortfolioStore}. */
+export interface PortfolioStoreOptions {
+  /**
+   * Rows (inserted or updated) a run must have written before it becomes a bulk load: its
+   * console search and sort indexes are dropped and rebuilt once when it ends, which costs
+   * less than updating them row by row. A run also needs to have written a quarter as many
+   * rows as there were accounts when it began, so a small revision of a large portfolio never
+   * rebuilds its indexes.
+   */
+  readonly bulkLoadMinRows?: number | undefined;
+}
+
+/** Default for {@link PortfolioStoreOptions.bulkLoadMinRows}. */
+export const defaultBulkLoadMinRows = 50_000;
+const bulkLoadShareOfStored = 0.25;
+
+/** What the store tracks about a run in progress. */
+interface Run {
+  readonly accountsAtStart: number;
+  written: number;
+  isBulkLoad: boolean;
+  /** Settles once the run's indexes are dropped; batches wait for it. */
+  switching: Promise<void> | undefined;
+  readonly inFlight: Set<Promise<BatchOutcome>>;
 }
 
 /**
  * The portfolio store on PostgreSQL or PGlite. A batch is staged (COPY on PostgreSQL, unnest
- * arrays on PGlite) into a temporary table and merged set-based in one transaction. Commits
- * use `synchronous_commit = off`: a crash can lose the last batches of a run, never corrupt
- * them, and re-running an import is idempotent.
+ * arrays on PGlite) into a temporary table and merged set-based in one transaction, its
+ * statements sent as one query. Commits use `synchronous_commit = off`: a crash can lose the
+ * last batches of a run, never corrupt them, and re-running an import is idempotent. A run
+ * that writes many rows relative to the portfolio becomes a bulk load (see
+ * {@link PortfolioStoreOptions.bulkLoadMinRows} and dropped-indexes.ts).
  */
-export function createPortfolioStore(db: Database): PortfolioStore {
+export function createPortfolioStore(
+  db: Database,
+  options: PortfolioStoreOptions = {},
+): PortfolioStore {
+  const bulkLoadMinRows = options.bulkLoadMinRows ?? defaultBulkLoadMinRows;
+  // Merging is CPU-bound in the database: two backends on PostgreSQL, PGlite has one connection.
+  const parallelism =
+    db.kind === 'postgres' ? Math.max(1, Math.min(2, db.pool.options.max ?? 1)) : 1;
+  const runs = new Map<string, Run>();
+
+  const merge = async (importId: string, rows: readonly PortfolioRow[]): Promise<BatchOutcome> => {
+    const batch = stageBatch(rows);
+    const client = await db.pool.connect();
+    try {
+      // Every table a batch meets is indexed on the join key, so index lookups always win; but
+      // with a staging table the planner has no statistics for (and stale ones for tables an
+      // import is growing) it may pick a hash join over a full scan.
+      await client.query(
+        `BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;
+         ${hasStaging.has(client) ? '' : createStaging}`,
+      );
+      if (db.supportsCopy) {
+        await pipeline(Readable.from([copyText(batch)]), client.query(copyFrom(copyStaging)));
+      } else {
+        // pglite-socket cannot carry COPY FROM STDIN: one array per column, zipped by unnest.
+        await client.query(insertStaging, stagingArrays(batch));
+      }
+      const results = (await client.query(
+        `${mergeDebtors};\n${insertContactPoints};\n${mergeAccounts(client.escapeLiteral(importId))};\nCOMMIT`,
+      )) as unknown as pg.QueryResult<{ inserted: number; updated: number }>[];
+      hasStaging.add(client);
+      const { inserted, updated } = results[2]?.rows[0] ?? { inserted: 0, updated: 0 };
+      return { inserted, updated, unchanged: rows.length - inserted - updated };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  };
+
+  /** Drops the run's indexes once it has written enough, with no batch of it in flight. */
+  const maybeBecomeBulkLoad = async (importId: string, run: Run): Promise<void> => {
+    if (run.switching !== undefined) return run.switching;
+    if (run.written < Math.max(bulkLoadMinRows, run.accountsAtStart * bulkLoadShareOfStored))
+      return;
+    run.isBulkLoad = true;
+    run.switching = (async () => {
+      await Promise.allSettled([...run.inFlight]);
+      await dropIndexesForBulkLoad(db.pool, `import:${importId}`);
+    })();
+    return run.switching;
+  };
+
   return {
-    // Merging is CPU-bound in the database: two backends on PostgreSQL, PGlite has one connection.
-    parallelism: db.kind === 'postgres' ? Math.max(1, Math.min(2, db.pool.options.max ?? 1)) : 1,
+    parallelism,
 
     async startImport(source) {
-      const { rows } = await db.pool.query<{ id: string }>(
-        'INSERT INTO imports (source) VALUES ($1) RETURNING id',
+      // Heal what a bulk load that died half-way left behind.
+      await rebuildDroppedIndexes(db.pool, parallelism);
+      const { rows } = await db.pool.query<{ id: string; accounts: number }>(
+        'INSERT INTO imports (source) VALUES ($1) RETURNING id, (SELECT count(*) FROM accounts)::int AS accounts',
         [source],
       );
-      return (rows[0] as { id: string }).id;
+      const { id, accounts } = rows[0] as { id: string; accounts: number };
+      runs.set(id, {
+        accountsAtStart: accounts,
+        written: 0,
+        isBulkLoad: false,
+        switching: undefined,
+        inFlight: new Set(),
+      });
+      return id;
     },
 
     async writeBatch(importId, rows): Promise<BatchOutcome> {
       if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-      return withTransaction(db.pool, async (client) => {
-        // A batch is small and every table it meets is indexed on the join key: index lookups
-        // always win, but with a staging table the planner has no statistics for (and stale
-        // ones for tables an import is growing) it may pick a hash join over a full scan.
-        await client.query(
-          'SET LOCAL synchronous_commit = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off',
-        );
-        await client.query(createStaging);
-        await loadStaging(db, client, rows);
-        await client.query(updateDebtors);
-        await client.query(insertDebtors);
-        await client.query(insertContactPoints);
-        const { rows: result } = await client.query<{
-          inserted: number;
-          updated: number;
-          total: number;
-        }>(mergeAccounts, [importId]);
-        const { inserted, updated } = result[0] as { inserted: number; updated: number };
-        return { inserted, updated, unchanged: rows.length - inserted - updated };
-      });
+      const run = runs.get(importId);
+      if (run === undefined) return merge(importId, rows);
+      await maybeBecomeBulkLoad(importId, run);
+      const batch = merge(importId, rows);
+      run.inFlight.add(batch);
+      try {
+        const outcome = await batch;
+        run.written += outcome.inserted + outcome.updated;
+        return outcome;
+      } finally {
+        run.inFlight.delete(batch);
+      }
     },
 
     async finishImport(
@@ -349,6 +562,18 @@ export function createPortfolioStore(db: Database): PortfolioStore {
         summary: Readonly<Record<string, unknown>>;
       },
     ) {
+      const run = runs.get(importId);
+      runs.delete(importId);
+      let rebuild: Record<string, unknown> = {};
+      if (run?.isBulkLoad === true) {
+        await Promise.allSettled([run.switching, ...run.inFlight]);
+        const started = performance.now();
+        const indexes = await rebuildDroppedIndexes(db.pool, parallelism);
+        rebuild = {
+          indexesRebuilt: indexes,
+          indexRebuildSeconds: Math.round(performance.now() - started) / 1000,
+        };
+      }
       await db.pool.query(
         `UPDATE imports SET status = $2, finished_at = now(), rows_read = $3, inserted = $4, updated = $5, unchanged = $6, rejected = $7, summary = $8::jsonb
          WHERE id = $1`,
@@ -360,7 +585,7 @@ export function createPortfolioStore(db: Database): PortfolioStore {
           counts.updated,
           counts.unchanged,
           counts.rejected,
-          JSON.stringify(summary),
+          JSON.stringify({ ...summary, ...rebuild }),
         ],
       );
     },
