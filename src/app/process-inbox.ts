@@ -189,7 +189,9 @@ async function receiveMessage(deps: InboxProcessorDeps, message: InboundMessage)
   if (flow === undefined)
     throw new AppError('flow_invalid', `flow "${deps.conversations.defaultFlowId}" is not loaded`);
   const conversationId = await deps.conversations.store.openForRoute({
-    ...match,
+    debtorId: match.debtorId,
+    accountId: match.accountId,
+    open: match.openConversation,
     channel: channelOf[sender.provider],
     provider: sender.provider,
     address: sender.externalId,

@@ -1,5 +1,5 @@
 import type { Provider, Sender } from '../domain/messaging/message.js';
-import type { AccountId, DebtorId } from '../domain/model.js';
+import type { AccountId, ConversationId, DebtorId } from '../domain/model.js';
 
 /** A stored raw event, claimed by a worker for processing. */
 export interface ClaimedEvent {
@@ -29,6 +29,12 @@ export interface InboundEventStore {
 export interface SenderMatch {
   readonly debtorId: DebtorId;
   readonly accountId: AccountId;
+  /**
+   * The debtor's open conversation on the sender's channel and its route ("provider address"),
+   * when the directory read it along with the match (so opening it needs no lookup of its own);
+   * undefined when it did not look, or found none.
+   */
+  readonly openConversation?: { readonly id: ConversationId; readonly route: string } | undefined;
 }
 
 export interface SenderDirectory {

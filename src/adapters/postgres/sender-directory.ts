@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { Sender } from '../../domain/messaging/message.js';
-import type { AccountId, DebtorId } from '../../domain/model.js';
+import { channelOf, type Sender } from '../../domain/messaging/message.js';
+import type { AccountId, ConversationId, DebtorId } from '../../domain/model.js';
 import type { SenderDirectory, SenderMatch } from '../../ports/inbound-events.js';
 
 /** The account a debtor's messages are about: the active one with the largest balance. */
@@ -21,13 +21,31 @@ export class PostgresSenderDirectory implements SenderDirectory {
 
   async match(sender: Sender, at: Date): Promise<SenderMatch | undefined> {
     // The common case, a sender seen before, is one round trip.
-    const known = await this.pool.query<{ debtor_id: string; account_id: string | null }>(
-      `SELECT ci.debtor_id, (${accountOf('ci.debtor_id')}) AS account_id
-         FROM channel_identities ci WHERE ci.provider = $1 AND ci.external_id = $2`,
-      [sender.provider, sender.externalId],
+    const known = await this.pool.query<{
+      debtor_id: string;
+      account_id: string | null;
+      conversation_id: string | null;
+      route: string;
+    }>(
+      // The debtor's open conversation on the channel comes along: the turn needs it next.
+      `SELECT ci.debtor_id, (${accountOf('ci.debtor_id')}) AS account_id,
+              oc.id AS conversation_id, concat_ws(' ', oc.provider, oc.address) AS route
+         FROM channel_identities ci
+         LEFT JOIN conversations oc ON oc.debtor_id = ci.debtor_id AND oc.channel = $3 AND oc.status = 'open'
+        WHERE ci.provider = $1 AND ci.external_id = $2
+        LIMIT 1`,
+      [sender.provider, sender.externalId, channelOf[sender.provider]],
     );
     const row = known.rows[0];
-    if (row !== undefined) return matchOf(row.debtor_id, row.account_id);
+    if (row !== undefined) {
+      const match = matchOf(row.debtor_id, row.account_id);
+      return match === undefined || row.conversation_id === null
+        ? match
+        : {
+            ...match,
+            openConversation: { id: row.conversation_id as ConversationId, route: row.route },
+          };
+    }
     if (sender.phone === undefined) return undefined;
     const byPhone = await this.pool.query<{ debtor_id: string; account_id: string | null }>(
       `SELECT cp.debtor_id, (${accountOf('cp.debtor_id')}) AS account_id

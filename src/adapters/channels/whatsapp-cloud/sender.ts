@@ -1,7 +1,7 @@
 /**
  * Sends outbox messages through the WhatsApp Cloud API:
  * `POST {graph}/{version}/{phone-number-id}/messages` with the system-user token. Meta ships no
- * Node SDK, so this is plain fetch (undici). Provider errors become {@link SendResult} values:
+ * Node SDK, so this is a plain HTTP POST (see graph-post.ts). Provider errors become {@link SendResult} values:
  * throughput and pair-rate limits, 5xx, timeouts and connection errors are `retry`; everything
  * else (outside the 24-hour window, undeliverable, template errors, bad requests) is `failed`.
  */
@@ -12,6 +12,7 @@ import { renderWhatsApp } from '../../../domain/messaging/render-whatsapp.js';
 import type { Clock } from '../../../ports/clock.js';
 import type { ChannelSender, OutboundEnvelope, SendResult } from '../../../ports/channel.js';
 import type { WhatsAppCloudConfig } from './config.js';
+import { graphPoster, type GraphAnswer } from './graph-post.js';
 import type { WhatsAppTemplateRegistry } from './templates.js';
 
 export interface WhatsAppCloudSenderDeps {
@@ -51,7 +52,10 @@ const ErrorSchema = z.object({
 export function whatsAppCloudSender(deps: WhatsAppCloudSenderDeps): ChannelSender {
   const { config, clock, templates } = deps;
   const logger = deps.logger.child({ component: 'whatsapp-cloud' });
-  const url = `${config.graphBaseUrl}/${config.apiVersion}/${config.phoneNumberId}/messages`;
+  const url = new URL(
+    `${config.graphBaseUrl}/${config.apiVersion}/${config.phoneNumberId}/messages`,
+  );
+  const post = graphPoster();
 
   async function send(envelope: OutboundEnvelope): Promise<SendResult> {
     if (envelope.provider !== 'whatsapp-cloud') {
@@ -85,48 +89,38 @@ export function whatsAppCloudSender(deps: WhatsAppCloudSenderDeps): ChannelSende
     const rendered = renderWhatsApp(envelope.content, envelope.locale);
     if (!rendered.ok) return { type: 'failed', reason: rendered.reason, code: 'render_invalid' };
 
-    let response: Response;
-    let text: string;
+    let answer: GraphAnswer;
     try {
-      const signal = AbortSignal.timeout(config.sendTimeoutMs);
-      response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${config.token}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({
+      answer = await post(
+        url,
+        { authorization: `Bearer ${config.token}`, 'content-type': 'application/json' },
+        JSON.stringify({
           messaging_product: 'whatsapp',
           recipient_type: 'individual',
           to: recipient,
           biz_opaque_callback_data: envelope.outboxId,
           ...rendered.body,
         }),
-        signal,
-      });
-      text = await response.text();
+        config.sendTimeoutMs,
+      );
     } catch (cause) {
-      // Duck-typed: the abort error may come from another realm than this module's Error.
       const isTimeout = errorField(cause, 'name') === 'TimeoutError';
       const reason = isTimeout ? 'timeout' : `network: ${describe(cause)}`;
       // A connection that never opened cannot have delivered anything: safe to retry. After a
       // timeout or a reset, Meta may have accepted the message; with no idempotency key, a
       // retry could deliver it twice, so the outcome is left for the status webhook.
-      const code =
-        typeof cause === 'object' && cause !== null && 'cause' in cause
-          ? errorField(cause.cause, 'code')
-          : undefined;
+      const code = errorField(cause, 'code');
       return !isTimeout &&
         /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/.test(`${reason} ${code ?? ''}`)
         ? { type: 'retry', reason }
         : { type: 'uncertain', reason };
     }
-    return interpret(response, text);
+    return interpret(answer);
   }
 
-  function interpret(response: Response, text: string): SendResult {
-    const json = parseJson(text);
-    if (response.ok) {
+  function interpret(response: GraphAnswer): SendResult {
+    const json = parseJson(response.text);
+    if (response.status >= 200 && response.status < 300) {
       const success = SuccessSchema.safeParse(json);
       const id = success.success ? success.data.messages[0]?.id : undefined;
       // Accepted but unnamed: retrying could deliver twice, and no status could ever match it.
@@ -146,7 +140,7 @@ export function whatsAppCloudSender(deps: WhatsAppCloudSenderDeps): ChannelSende
       (code !== undefined && retryableCodes.has(code));
     if (isRetryable) {
       const retryAfterMs =
-        parseRetryAfter(response.headers.get('retry-after'), clock.now()) ??
+        parseRetryAfter(response.retryAfter, clock.now()) ??
         (code === 131056 ? pairRateWaitMs : undefined);
       return retryAfterMs === undefined
         ? { type: 'retry', reason }
@@ -185,12 +179,7 @@ function errorField(value: unknown, field: 'name' | 'message' | 'code'): string 
   return typeof found === 'string' ? found : undefined;
 }
 
-/** "fetch failed: connect ECONNREFUSED 127.0.0.1:9", from undici's error and its cause. */
+/** "connect ECONNREFUSED 127.0.0.1:9", from the socket's error. */
 function describe(cause: unknown): string {
-  const outer = errorField(cause, 'message') ?? String(cause);
-  const inner =
-    typeof cause === 'object' && cause !== null && 'cause' in cause
-      ? errorField(cause.cause, 'message')
-      : undefined;
-  return (inner === undefined ? outer : `${outer}: ${inner}`).slice(0, 200);
+  return (errorField(cause, 'message') ?? String(cause)).slice(0, 200);
 }
