@@ -23,7 +23,7 @@ import { readPortfolioCsv } from '../csv/read-portfolio-csv.js';
 const number = new Intl.NumberFormat('en-US');
 
 /** The rejects report: `row,column,value,reason`, opened on the first reject only. */
-class RejectsFile {
+export class RejectsFile {
   private stream: WriteStream | undefined;
   count = 0;
 

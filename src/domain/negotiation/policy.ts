@@ -45,6 +45,11 @@ export interface NegotiationRule {
 /** Rules in order; the first match wins and the last is the unconditional default. */
 export interface NegotiationPolicy {
   readonly rules: readonly NegotiationRule[];
+  /**
+   * Whole days after a promise's due date (in the debtor's zone) in which a payment still keeps
+   * it; the day after that, an uncovered promise is broken. Default 1.
+   */
+  readonly promiseGraceDays: number;
 }
 
 /** What the policy needs to know about an account to pick a rule. */
@@ -183,7 +188,10 @@ export const PolicyRuleSchema = z
 
 /** The policy file: rules in order, first match wins; the last rule must have no `when`. */
 export const PolicySchema = z
-  .strictObject({ rules: z.array(PolicyRuleSchema).min(1) })
+  .strictObject({
+    rules: z.array(PolicyRuleSchema).min(1),
+    promiseGraceDays: z.int().min(0).max(30).default(1),
+  })
   .superRefine((policy, ctx) => {
     const last = policy.rules[policy.rules.length - 1];
     if (last && Object.keys(last.when).length > 0) {
