@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { Command } from 'commander';
+import { mkdtemp, mkdir, cp, writeFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { registerPolicy } from '../../../src/adapters/cli/policy.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+async function run(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
+  const program = new Command('cuota').exitOverride();
+  registerPolicy(program);
+  let out = '';
+  let err = '';
+  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out += String(chunk);
+    return true;
+  });
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    err += String(chunk);
+    return true;
+  });
+  try {
+    await program.parseAsync(['node', 'cuota', ...args]);
+  } catch (error) {
+    err += String(error);
+    process.exitCode ??= 1;
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+  const exitCode = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { out, err, exitCode };
+}
+
+afterEach(() => {
+  process.exitCode = 0;
+});
+
+describe('cuota policy', () => {
+  it('checks the shipped policy files', async () => {
+    const result = await run('policy', 'check', '--root', root);
+    expect(result.exitCode).toBe(0);
+    expect(result.out).toContain('ok: default + 9 countries (AR, BR, CL, CO, EC, ES, MX, PE, US)');
+  });
+
+  it('explains a deferral: Christmas in Colombia waits for Saturday 08:00', async () => {
+    const result = await run(
+      'policy',
+      'explain',
+      '--root',
+      root,
+      '--country',
+      'CO',
+      '--timezone',
+      'America/Bogota',
+      '--channel',
+      'whatsapp',
+      '--purpose',
+      'campaign',
+      '--at',
+      '2026-12-25T15:00:00Z',
+      '--template',
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.out).toContain('decision: defer until 2026-12-26T13:00:00.000Z');
+    expect(result.out).toContain('rule: holiday');
+  });
+
+  it('explains a denial after an opt-out', async () => {
+    const result = await run(
+      'policy',
+      'explain',
+      '--root',
+      root,
+      '--country',
+      'CL',
+      '--timezone',
+      'America/Santiago',
+      '--channel',
+      'sms',
+      '--purpose',
+      'reminder',
+      '--at',
+      '2026-12-02T15:00:00Z',
+      '--opt-out',
+      'sms',
+    );
+    expect(result.out).toContain('rule: opt_out');
+  });
+
+  it('points at the line of a bad policy file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cuota-policy-'));
+    try {
+      await mkdir(path.join(dir, 'policies'), { recursive: true });
+      await cp(path.join(root, 'policies', 'contact'), path.join(dir, 'policies', 'contact'), {
+        recursive: true,
+      });
+      await writeFile(
+        path.join(dir, 'policies', 'contact', 'cl.yaml'),
+        'country: CL\nhours:\n  mon: ["20:00-08:00"]\n',
+      );
+      const result = await run('policy', 'check', '--root', dir);
+      expect(result.exitCode).not.toBe(0);
+      expect(result.err).toMatch(
+        /policies\/contact\/cl\.yaml:3:\d+: hours\.mon\[0\]: the range must end after it starts/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
