@@ -1,5 +1,5 @@
 /**
- * Evaluates the rules understander against the labelled utterances under tests/nlu/*.yaml:
+ * Evaluates the rules understander (or the rules with the LLM fallback) against the labelled utterances under tests/nlu/*.yaml:
  * intent accuracy overall and per file, per-intent precision and recall, entity accuracy on
  * the labelled entities, and every miss, so a lexicon change shows its cost before it ships.
  */
@@ -11,6 +11,7 @@ import { isCurrencyCode } from '../domain/money.js';
 import { understandByRules } from '../domain/understanding/rules-understander.js';
 import type { Intent, Understanding, UnderstandingContext } from '../domain/understanding/types.js';
 import { intents } from '../domain/understanding/types.js';
+import type { Understander } from '../ports/understander.js';
 
 const EntityLabelsSchema = z
   .object({
@@ -144,10 +145,86 @@ function contextFor(file: NluFile, item: NluItem): UnderstandingContext {
 
 /** Runs the rules understander over the dataset and scores it. */
 export function evaluateNlu(files: readonly NluFile[]): NluReport {
-  const started = { count: 0, ms: 0 };
   for (const file of files)
     for (const item of file.items) understandByRules(item.text, contextFor(file, item));
+  const results: Understanding[][] = [];
+  const started = { count: 0, ms: 0 };
+  for (const file of files) {
+    const row: Understanding[] = [];
+    for (const item of file.items) {
+      const t0 = performance.now();
+      row.push(understandByRules(item.text, contextFor(file, item)));
+      started.ms += performance.now() - t0;
+      started.count += 1;
+    }
+    results.push(row);
+  }
+  return scoreNlu(files, results, started);
+}
 
+/** How the LLM fallback was used over a dataset (see {@link evaluateNluWith}). */
+export interface NluLlmUsage {
+  /** Messages the model was asked about, and their share of all messages. */
+  readonly calls: number;
+  readonly share: number;
+  /** How each consultation ended (used, agreed, rejected, failed, timeout, skipped_*). */
+  readonly byStatus: Readonly<Record<string, number>>;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costMicroUsd: number;
+}
+
+/**
+ * Scores any {@link Understander} on the dataset (the rules with the LLM fallback, on a live
+ * endpoint or replaying a cassette), with how often and at what cost the model was used.
+ */
+export async function evaluateNluWith(
+  files: readonly NluFile[],
+  understander: Understander,
+): Promise<NluReport & { readonly llm: NluLlmUsage }> {
+  const results: Understanding[][] = [];
+  const started = { count: 0, ms: 0 };
+  const byStatus: Record<string, number> = {};
+  let calls = 0;
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let costMicroUsd = 0;
+  for (const file of files) {
+    const row: Understanding[] = [];
+    for (const item of file.items) {
+      const t0 = performance.now();
+      const result = await understander.understand(item.text, contextFor(file, item));
+      started.ms += performance.now() - t0;
+      started.count += 1;
+      row.push(result);
+      const trace = result.llm;
+      if (trace === undefined) continue;
+      byStatus[trace.status] = (byStatus[trace.status] ?? 0) + 1;
+      if (!trace.status.startsWith('skipped')) calls += 1;
+      inputTokens += trace.inputTokens ?? 0;
+      outputTokens += trace.outputTokens ?? 0;
+      costMicroUsd += trace.costMicroUsd ?? 0;
+    }
+    results.push(row);
+  }
+  return {
+    ...scoreNlu(files, results, started),
+    llm: {
+      calls,
+      share: ratio(calls, started.count),
+      byStatus,
+      inputTokens,
+      outputTokens,
+      costMicroUsd,
+    },
+  };
+}
+
+function scoreNlu(
+  files: readonly NluFile[],
+  results: readonly (readonly Understanding[])[],
+  started: { count: number; ms: number },
+): NluReport {
   const byFile: Record<string, Accuracy> = {};
   const tally = new Map<Intent, { tp: number; fp: number; fn: number }>();
   const bump = (intent: Intent, key: 'tp' | 'fp' | 'fn'): void => {
@@ -160,14 +237,11 @@ export function evaluateNlu(files: readonly NluFile[]): NluReport {
   let total = 0;
   let entityCorrect = 0;
   let entityTotal = 0;
-  for (const file of files) {
+  for (const [fileIndex, file] of files.entries()) {
     let fileCorrect = 0;
-    for (const item of file.items) {
-      const context = contextFor(file, item);
-      const t0 = performance.now();
-      const result = understandByRules(item.text, context);
-      started.ms += performance.now() - t0;
-      started.count += 1;
+    for (const [itemIndex, item] of file.items.entries()) {
+      const result = results[fileIndex]?.[itemIndex];
+      if (result === undefined) throw new Error(`no result for ${file.name} item ${itemIndex}`);
       const isRight = result.intent === item.intent;
       if (isRight) {
         fileCorrect += 1;

@@ -61,8 +61,51 @@ export interface Understanding {
   readonly entities: Entities;
   /** Runner-up intents, best first, for clarifying questions and review. */
   readonly alternatives: readonly { readonly intent: Intent; readonly confidence: number }[];
-  /** Which understander produced this ("rules", later "llm:<prompt id>@<version>"). */
+  /** Which understander produced this ("rules", or "llm:<prompt id>@<version>"). */
   readonly source: string;
+  /** Signals about the debtor's state; only the LLM path fills them. Never decide money. */
+  readonly signals?: UnderstandingSignals;
+  /** Set when the LLM was considered for this turn: what it was asked and answered, for review. */
+  readonly llm?: LlmTrace;
+}
+
+/** How the debtor sounds, as the LLM read it: for agents and review, never for policy. */
+export interface UnderstandingSignals {
+  readonly sentiment: 'negative' | 'neutral' | 'positive';
+  readonly hardship: boolean;
+  readonly vulnerability: boolean;
+  /** The language the debtor wrote in (ISO 639-1), which may differ from the account's locale. */
+  readonly language: string;
+}
+
+/**
+ * The compliance record of one turn's LLM consultation: the prompt id and version, the raw
+ * model output, the validated result (or why it was rejected) and what it cost. Stored with the
+ * inbound transcript message.
+ */
+export interface LlmTrace {
+  /** used: the validated result drove the turn; otherwise the rules result did, and why. */
+  readonly status:
+    | 'used'
+    | 'agreed'
+    | 'rejected'
+    | 'failed'
+    | 'timeout'
+    | 'skipped_injection'
+    | 'skipped_cap'
+    | 'skipped_breaker';
+  readonly promptId?: string;
+  readonly promptVersion?: number;
+  readonly model?: string;
+  /** The model's answer, verbatim (what it said, before any validation). */
+  readonly raw?: string;
+  /** Why the answer was not used (invalid_json, schema, intent_outside_set, invented_amount...). */
+  readonly reason?: string;
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  /** Estimated cost in millionths of a US dollar at the configured price. */
+  readonly costMicroUsd?: number;
+  readonly latencyMs?: number;
 }
 
 /** What an understander may know about the conversation; never the debt itself. */
@@ -76,4 +119,8 @@ export interface UnderstandingContext {
   readonly currency: CurrencyCode;
   /** Intents the current step expects; a hint that may raise their confidence. */
   readonly expected?: readonly Intent[];
+  /** The conversation, for per-conversation LLM caps and usage; absent in evaluation. */
+  readonly conversationId?: string;
+  /** Identifiers on file (document number, phone) that must never reach a model. */
+  readonly identifiers?: readonly string[];
 }
