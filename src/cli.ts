@@ -3,8 +3,11 @@ import { Command, CommanderError } from 'commander';
 import { registerConverse } from './adapters/cli/converse.js';
 import { registerEvalNlu } from './adapters/cli/eval-nlu.js';
 import { registerFlows } from './adapters/cli/flows.js';
+import { registerPolicy } from './adapters/cli/policy.js';
 import { registerImport } from './adapters/cli/import.js';
+import { registerImportPayments } from './adapters/cli/import-payments.js';
 import { registerDemoData } from './adapters/cli/demo-data.js';
+import { registerCampaigns } from './adapters/cli/campaigns.js';
 import { createLogger } from './adapters/logger.js';
 import { loadConfig } from './config.js';
 import { AppError } from './domain/errors.js';
@@ -119,10 +122,13 @@ program
   });
 
 registerImport(program);
+registerImportPayments(program);
 registerDemoData(program);
 registerFlows(program);
+registerPolicy(program);
 registerConverse(program);
 registerEvalNlu(program);
+registerCampaigns(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -68,6 +68,19 @@ export const EnvSchema = z.object({
   CUOTA_WORKER: z.enum(['inline', 'off']).default('inline'),
   CUOTA_OUTBOX_STALE_MS: z.coerce.number().int().min(1000).default(60_000),
   CUOTA_OUTBOX_RESEND_UNCONFIRMED_MS: z.coerce.number().int().min(1000).default(600_000),
+  CUOTA_LIFECYCLE_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  CUOTA_LLM: z.enum(['auto', 'off']).default('auto'),
+  CUOTA_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
+  CUOTA_LLM_MAX_CALLS_PER_CONVERSATION: z.coerce.number().int().min(0).default(20),
+  CUOTA_LLM_MAX_CALLS_PER_DAY: z.coerce.number().int().min(0).default(5000),
+  CUOTA_LLM_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+  CUOTA_LLM_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(1000).default(60_000),
+  CUOTA_LLM_PRICE_INPUT_PER_MTOK: z.coerce.number().min(0).default(0.15),
+  CUOTA_LLM_PRICE_OUTPUT_PER_MTOK: z.coerce.number().min(0).default(0.6),
+  CUOTA_LLM_REPHRASE: boolean.default(false),
   CUOTA_SEND_RATES: z
     .string()
     .regex(
@@ -156,6 +169,26 @@ export interface Config {
   readonly worker: 'inline' | 'off';
   /** A send `sending` longer than this was interrupted; an interrupted send with no report is resent after the second. */
   readonly outbox: { readonly staleAfterMs: number; readonly resendUnconfirmedAfterMs: number };
+  /** How often the lifecycle sweep (reminders, follow-ups, thanks, nudges) runs. */
+  readonly scheduler: { readonly sweepEveryMs: number };
+  /** The LLM fallback: undefined when no OPENAI_API_KEY is set (or CUOTA_LLM=off): rules only. */
+  readonly llm: LlmConfig | undefined;
+}
+
+/** An OpenAI-compatible endpoint and the limits cuota keeps on it. */
+export interface LlmConfig {
+  readonly apiKey: string;
+  readonly baseUrl: string | undefined;
+  readonly model: string;
+  readonly timeoutMs: number;
+  readonly maxCallsPerConversation: number;
+  readonly maxCallsPerDay: number;
+  readonly breakerFailures: number;
+  readonly breakerCooldownMs: number;
+  /** US dollars per million tokens, for the cost estimate recorded on each call. */
+  readonly price: { readonly inputPerMillion: number; readonly outputPerMillion: number };
+  /** Reword template replies in the debtor's register (facts checked in code); off by default. */
+  readonly rephrase: boolean;
 }
 
 /**
@@ -242,6 +275,25 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       staleAfterMs: e.CUOTA_OUTBOX_STALE_MS,
       resendUnconfirmedAfterMs: e.CUOTA_OUTBOX_RESEND_UNCONFIRMED_MS,
     },
+    scheduler: { sweepEveryMs: e.CUOTA_LIFECYCLE_EVERY_MS },
+    llm:
+      e.OPENAI_API_KEY === undefined || e.CUOTA_LLM === 'off'
+        ? undefined
+        : {
+            apiKey: e.OPENAI_API_KEY,
+            baseUrl: e.OPENAI_BASE_URL,
+            model: e.OPENAI_MODEL,
+            timeoutMs: e.CUOTA_LLM_TIMEOUT_MS,
+            maxCallsPerConversation: e.CUOTA_LLM_MAX_CALLS_PER_CONVERSATION,
+            maxCallsPerDay: e.CUOTA_LLM_MAX_CALLS_PER_DAY,
+            breakerFailures: e.CUOTA_LLM_BREAKER_FAILURES,
+            breakerCooldownMs: e.CUOTA_LLM_BREAKER_COOLDOWN_MS,
+            price: {
+              inputPerMillion: e.CUOTA_LLM_PRICE_INPUT_PER_MTOK,
+              outputPerMillion: e.CUOTA_LLM_PRICE_OUTPUT_PER_MTOK,
+            },
+            rephrase: e.CUOTA_LLM_REPHRASE,
+          },
   };
   return deepFreeze(config);
 }

@@ -11,6 +11,20 @@ import { PostgresInbox } from './adapters/postgres/inbox.js';
 import { PostgresOutbox } from './adapters/postgres/outbox.js';
 import { PostgresSenderDirectory } from './adapters/postgres/sender-directory.js';
 import { OutboxDispatcher } from './app/dispatch-outbox.js';
+import { loadWhatsAppTemplates } from './adapters/channels/whatsapp-cloud/templates.js';
+import { loadStrategy } from './adapters/flows/load-strategy.js';
+import { startScheduler, type RunningScheduler } from './adapters/jobs/scheduler.js';
+import { DateHolidaysCalendar } from './adapters/policies/date-holidays-calendar.js';
+import { loadContactPolicies } from './adapters/policies/load-contact-policies.js';
+import { PostgresOutreachStore } from './adapters/postgres/outreach-store.js';
+import { policyGate, type ContactDecider } from './app/contact-gate.js';
+import { runLifecycle, type LifecycleDeps } from './app/lifecycle.js';
+import { runCampaigns, type CampaignDeps } from './app/campaigns.js';
+import { PostgresCampaignStore } from './adapters/postgres/campaign-store.js';
+import { decideContact } from './domain/contact-policy/index.js';
+import type { Channel } from './domain/model.js';
+import { templatesOf } from './domain/outreach/strategy.js';
+import { AppError } from './domain/errors.js';
 import type { Provider } from './domain/messaging/message.js';
 import { createHttpApp } from './adapters/http/app.js';
 import { tokenSigner } from './adapters/http/tokens.js';
@@ -24,7 +38,17 @@ import type { ConversationDeps } from './app/conversations.js';
 import { loadDemoPortfolioIfEmpty } from './app/seed-demo.js';
 import type { Config } from './config.js';
 import { RulesUnderstander } from './domain/understanding/rules-understander.js';
+import { CapsAndBreakerGuard } from './adapters/llm/guard.js';
+import { OpenAiLanguageModel } from './adapters/llm/openai-model.js';
+import { loadPrompts } from './adapters/llm/prompts.js';
+import { PostgresLlmUsageLog } from './adapters/llm/usage-log.js';
+import { LlmAssistedUnderstander } from './app/llm-understander.js';
+import type { ReplyAssistant } from './app/assist-replies.js';
+import { GroundedAnswerer } from './app/grounded-answer.js';
+import { ReplyRephraser } from './app/rephrase-replies.js';
+import { loadFaq } from './adapters/flows/load-faq.js';
 import type { Clock } from './ports/clock.js';
+import type { Understander } from './ports/understander.js';
 
 /** The installed package's root: flows/, locales/ and prompts/ ship beside src/ and dist/. */
 export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -77,16 +101,75 @@ export async function loadContent(
   return loadFlowBundle(config.contentDir ?? packageRoot);
 }
 
+/**
+ * Rules only without an LLM configured; otherwise rules with the LLM fallback on the
+ * OpenAI-compatible endpoint, its prompts loaded and validated now, its caps seeded from today's
+ * usage.
+ */
+export async function buildUnderstander(
+  config: Config,
+  db: Database,
+  clock: Clock,
+  logger?: Logger,
+): Promise<Understander> {
+  return (await buildLlmServices(config, db, clock, logger)).understander;
+}
+
+/**
+ * The understander and, with an LLM, the reply helpers sharing its model, breaker and caps:
+ * grounded answers from the facts and flows/faq.yaml (loaded and validated now), and rewording
+ * when CUOTA_LLM_REPHRASE is on.
+ */
+export async function buildLlmServices(
+  config: Config,
+  db: Database,
+  clock: Clock,
+  logger?: Logger,
+): Promise<{ understander: Understander; replies: ReplyAssistant | undefined }> {
+  const llm = config.llm;
+  if (llm === undefined) return { understander: new RulesUnderstander(), replies: undefined };
+  const root = config.contentDir ?? packageRoot;
+  const prompts = await loadPrompts(root);
+  const usage = new PostgresLlmUsageLog(db.pool, (err) =>
+    logger?.error({ err, event: 'llm_usage.write_failed' }),
+  );
+  const guard = new CapsAndBreakerGuard(
+    {
+      perConversation: llm.maxCallsPerConversation,
+      perDay: llm.maxCallsPerDay,
+      breakerFailures: llm.breakerFailures,
+      breakerCooldownMs: llm.breakerCooldownMs,
+    },
+    usage,
+    await usage.seed(clock.now()),
+  );
+  const model = new OpenAiLanguageModel(
+    { apiKey: llm.apiKey, baseUrl: llm.baseUrl, model: llm.model },
+    prompts,
+  );
+  const budget = { timeoutMs: llm.timeoutMs, price: llm.price };
+  return {
+    understander: new LlmAssistedUnderstander(model, guard, budget),
+    replies: {
+      answerer: new GroundedAnswerer(model, guard, await loadFaq(root), budget),
+      rephraser: llm.rephrase ? new ReplyRephraser(model, guard, budget) : undefined,
+    },
+  };
+}
+
 /** Everything a conversation turn needs, wired to the store. */
 export async function buildConversationDeps(
   config: Config,
   db: Database,
   clock: Clock,
+  logger?: Logger,
 ): Promise<ConversationDeps> {
   const bundle = await loadContent(config);
+  const llm = await buildLlmServices(config, db, clock, logger);
   return {
     store: new PostgresConversationStore(db.pool),
-    understander: new RulesUnderstander(),
+    understander: llm.understander,
+    replies: llm.replies,
     bundle,
     clock,
     creditor: config.creditor,
@@ -94,10 +177,68 @@ export async function buildConversationDeps(
   };
 }
 
+/** The provider that carries each channel cuota can write first on: Cloud API before Baileys. */
+export function outreachProviders(
+  enabled: readonly Provider[],
+): Partial<Record<Channel, Provider>> {
+  const providers: Partial<Record<Channel, Provider>> = {};
+  if (enabled.includes('whatsapp-cloud')) providers.whatsapp = 'whatsapp-cloud';
+  else if (enabled.includes('whatsapp-baileys')) providers.whatsapp = 'whatsapp-baileys';
+  if (enabled.includes('twilio-sms')) providers.sms = 'twilio-sms';
+  if (enabled.includes('telegram')) providers.telegram = 'telegram';
+  return providers;
+}
+
+/**
+ * Everything creditor-initiated messages need: the contact policy bound to its files and the
+ * holiday calendar, the templates, the outreach strategy, and where each channel goes. Start-up
+ * fails when the strategy names a template or flow that does not exist.
+ */
+export async function buildOutreachDeps(
+  config: Config,
+  db: Database,
+  conversations: ConversationDeps,
+  enabled: readonly Provider[],
+): Promise<LifecycleDeps> {
+  const root = config.contentDir ?? packageRoot;
+  const [policies, templates, strategy] = await Promise.all([
+    loadContactPolicies(root),
+    loadWhatsAppTemplates(root),
+    loadStrategy(root),
+  ]);
+  const missing = templatesOf(strategy).filter((name) => templates.get(name) === undefined);
+  if (missing.length > 0)
+    throw new AppError(
+      'flow_invalid',
+      `flows/lifecycle.yaml names templates missing from flows/whatsapp-templates.yaml: ${missing.join(', ')}`,
+    );
+  if (conversations.bundle.flows[strategy.flow] === undefined)
+    throw new AppError(
+      'flow_invalid',
+      `flows/lifecycle.yaml: flow "${strategy.flow}" is not loaded`,
+    );
+  const holidays = new DateHolidaysCalendar();
+  const decide: ContactDecider = (request, facts) =>
+    decideContact(policies, request, facts, holidays);
+  return {
+    store: new PostgresOutreachStore(db.pool),
+    decide,
+    templates,
+    providers: outreachProviders(enabled),
+    flows: conversations.bundle.flows,
+    clock: conversations.clock,
+    strategy,
+    graceDays: conversations.bundle.policy.promiseGraceDays,
+  };
+}
+
 /** The channel worker's loop and the channels it serves, for `serve` (inline) and `cuota worker`. */
 export interface RunningChannels {
   readonly channels: ChannelRuntime;
   readonly worker: RunningWorker | undefined;
+  readonly scheduler: RunningScheduler | undefined;
+  /** Creditor-initiated messages and campaigns, for the API and the scheduler. */
+  readonly campaigns: CampaignDeps;
   stop(): Promise<void>;
 }
 
@@ -124,6 +265,11 @@ export async function startChannelRuntime(
     contentDir: config.contentDir ?? packageRoot,
     isReceiving: options.runWorker,
   });
+  const outreach = await buildOutreachDeps(config, db, conversations, channels.enabled);
+  const campaigns: CampaignDeps = {
+    ...outreach,
+    campaigns: new PostgresCampaignStore(db.pool),
+  };
   const worker = options.runWorker
     ? startChannelWorker({
         inbox: {
@@ -146,6 +292,7 @@ export async function startChannelRuntime(
           limits: channels.limits,
           clock: conversations.clock,
           random: Math.random,
+          gate: policyGate({ store: outreach.store, decide: outreach.decide }),
         }),
         outbox,
         logger: logger.child({ component: 'channel-worker' }),
@@ -154,10 +301,37 @@ export async function startChannelRuntime(
         resendUnconfirmedAfterMs: config.outbox.resendUnconfirmedAfterMs,
       })
     : undefined;
+  const schedulerLogger = logger.child({ component: 'scheduler' });
+  const canReachOut = Object.keys(outreach.providers).length > 0;
+  if (options.runWorker && !canReachOut) schedulerLogger.info('scheduler.no_outreach_channels');
+  const scheduler = !options.runWorker
+    ? undefined
+    : await startScheduler({
+        pool: db.pool,
+        kind: db.kind,
+        logger: schedulerLogger,
+        jobs: canReachOut
+          ? [
+              {
+                name: 'lifecycle.sweep',
+                everyMs: config.scheduler.sweepEveryMs,
+                run: () => runLifecycle(outreach),
+              },
+              {
+                name: 'campaigns.run',
+                everyMs: config.scheduler.sweepEveryMs,
+                run: () => runCampaigns(campaigns),
+              },
+            ]
+          : [],
+      });
   return {
     channels,
     worker,
+    scheduler,
+    campaigns,
     async stop() {
+      await scheduler?.stop();
       await worker?.stop();
       await channels.stop();
     },
@@ -183,7 +357,7 @@ export async function startServer(
   let isShuttingDown = false;
   let stopChannels = async (): Promise<void> => {};
   try {
-    const conversations = await buildConversationDeps(config, db, systemClock);
+    const conversations = await buildConversationDeps(config, db, systemClock, logger);
     if (config.loadDemo) {
       const seeded = await loadDemoPortfolioIfEmpty({
         store: createPortfolioStore(db),
@@ -212,6 +386,8 @@ export async function startServer(
       apiKey: apiKey.value,
       maxUploadBytes: config.http.maxUploadBytes,
       defaults: config.defaults,
+      promiseGraceDays: conversations.bundle.policy.promiseGraceDays,
+      campaigns: running.campaigns,
       isShuttingDown: () => isShuttingDown,
       chat: {
         conversations,

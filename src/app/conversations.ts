@@ -4,10 +4,18 @@ import {
   initialState,
   isSilent,
   step,
+  type ConversationState,
   type EngineAction,
   type EngineFacts,
   type Reply,
+  type StepResult,
 } from '../domain/engine/index.js';
+import {
+  describePreference,
+  mentionsContact,
+  parseContactPreference,
+} from '../domain/contact-policy/index.js';
+import { surveyChoicePrefix } from '../domain/outreach/render-outreach.js';
 import { AppError } from '../domain/errors.js';
 import type { Flow } from '../domain/flow/schema.js';
 import type { OutboundContent, Provider } from '../domain/messaging/message.js';
@@ -20,9 +28,11 @@ import type { Clock } from '../ports/clock.js';
 import type {
   ConversationSnapshot,
   ConversationStore,
+  ConversationTransaction,
   NewTranscriptMessage,
 } from '../ports/conversation-store.js';
 import type { Understander } from '../ports/understander.js';
+import { assistReplies, type AssistedReply, type ReplyAssistant } from './assist-replies.js';
 
 /** The flows, policy and catalogs conversations run on (validated at boot). */
 export interface ConversationBundle {
@@ -46,6 +56,8 @@ export interface ConversationDeps {
   readonly creditor: CreditorProfile;
   /** The flow new conversations start on. */
   readonly defaultFlowId: string;
+  /** Grounded answers and rewording by a language model; absent without one (issue 6). */
+  readonly replies?: ReplyAssistant | undefined;
 }
 
 /** What one debtor message produced, for the channel to deliver and for scripting. */
@@ -103,7 +115,7 @@ export function contentOf(reply: Reply): OutboundContent {
     : { type: 'choices', text: reply.text, options: reply.options };
 }
 
-function outbound(replies: readonly Reply[]): NewTranscriptMessage[] {
+function outbound(replies: readonly AssistedReply[]): NewTranscriptMessage[] {
   return replies.map((reply) => ({
     direction: 'out',
     author: 'bot',
@@ -112,12 +124,13 @@ function outbound(replies: readonly Reply[]): NewTranscriptMessage[] {
       messageKey: reply.messageKey,
       locale: reply.locale,
       ...(reply.options === undefined ? {} : { options: reply.options }),
+      ...(reply.llm === undefined ? {} : { llm: reply.llm }),
     },
     providerMessageId: null,
     flowId: reply.flowId,
     flowVersion: reply.flowVersion,
-    promptId: null,
-    promptVersion: null,
+    promptId: reply.prompt?.id ?? null,
+    promptVersion: reply.prompt?.version ?? null,
   }));
 }
 
@@ -181,6 +194,10 @@ export async function handleDebtorMessage(
         };
       }
       const now = deps.clock.now();
+      const score = surveyScoreOf(input.text, input.choiceId);
+      if (score !== undefined && (await tx.answerSurvey(score, now))) {
+        return recordSurveyAnswer(deps, tx, input, score, now);
+      }
       const facts = factsOf(conversation, deps.creditor, now);
       const flow = flowFor(deps, conversation.state.flowId);
       const understood = await deps.understander.understand(input.text, {
@@ -189,6 +206,9 @@ export async function handleDebtorMessage(
         locale: facts.debtor.locale,
         currency: facts.account.currency,
         expected: expectedIntents(flow, conversation.state),
+        conversationId: conversation.id,
+        identifiers:
+          conversation.debtor.documentId === undefined ? [] : [conversation.debtor.documentId],
       });
       const understanding: Understanding =
         input.isOpening === true
@@ -196,17 +216,27 @@ export async function handleDebtorMessage(
           : input.choiceId === undefined
             ? understood
             : { ...understood, entities: { ...understood.entities, choice: input.choiceId } };
-      const result = step({
-        flow,
-        policy: deps.bundle.policy,
-        catalog: deps.bundle.catalogs,
-        state: conversation.state,
-        understanding,
-        text: input.text,
-        facts,
-        now,
-        channel: conversation.channel,
-      });
+      // "escríbeme después de las 6": kept for the contact policy and confirmed. When that is all
+      // the message says, the flow does not move (it is not a miss to rephrase).
+      const wish = mentionsContact(input.text)
+        ? parseContactPreference(input.text, facts.debtor.locale)
+        : undefined;
+      const isOnlyWish =
+        wish !== undefined &&
+        (understanding.intent === 'unknown' || understanding.confidence < flow.confidenceThreshold);
+      const result: StepResult = isOnlyWish
+        ? { state: conversation.state, replies: [], actions: [], effects: [] }
+        : step({
+            flow,
+            policy: deps.bundle.policy,
+            catalog: deps.bundle.catalogs,
+            state: conversation.state,
+            understanding,
+            text: input.text,
+            facts,
+            now,
+            channel: conversation.channel,
+          });
       const inbound: NewTranscriptMessage = {
         direction: 'in',
         author: 'debtor',
@@ -220,21 +250,54 @@ export async function handleDebtorMessage(
           stepAfter: result.state.stepId,
           actions: result.actions,
           effects: result.effects,
+          ...(understanding.signals === undefined ? {} : { signals: understanding.signals }),
+          ...(understanding.llm === undefined ? {} : { llm: understanding.llm }),
         },
         providerMessageId: input.providerMessageId ?? null,
         flowId: conversation.state.flowId,
         flowVersion: conversation.state.flowVersion,
-        promptId: null,
-        promptVersion: null,
+        promptId: understanding.llm?.promptId ?? null,
+        promptVersion: understanding.llm?.promptVersion ?? null,
       };
       const isOptOut = result.actions.some((a) => a.type === 'opted_out');
+      const assisted =
+        deps.replies === undefined || isOnlyWish
+          ? result.replies
+          : await assistReplies(deps.replies, {
+              text: input.text,
+              understanding,
+              before: conversation.state,
+              result,
+              flow,
+              facts,
+              conversationId: conversation.id,
+              now,
+              identifiers:
+                conversation.debtor.documentId === undefined
+                  ? []
+                  : [conversation.debtor.documentId],
+            });
+      const replies =
+        wish === undefined || isSilent(result.state, conversation.channel)
+          ? assisted
+          : [
+              ...assisted,
+              botReply(
+                deps,
+                'contact.preference_saved',
+                { window: describePreference(wish, facts.debtor.locale) },
+                result.state,
+                facts.debtor.locale,
+              ),
+            ];
       await tx.complete({
-        messages: [inbound, ...outbound(result.replies)],
+        messages: [inbound, ...outbound(replies)],
         actions: result.actions,
         state: result.state,
         at: now,
         inboundAt: input.sentAt ?? now,
-        outbox: result.replies.map((reply) => ({
+        contactPreference: wish,
+        outbox: replies.map((reply) => ({
           author: 'bot',
           content: contentOf(reply),
           locale: facts.debtor.locale,
@@ -244,16 +307,94 @@ export async function handleDebtorMessage(
       return {
         conversationId: conversation.id,
         isDuplicate: false,
-        replies: result.replies,
+        replies,
         understanding,
         actions: result.actions,
         step: result.state.stepId,
         owner: result.state.owner,
       };
     },
+    { providerMessageId: input.providerMessageId },
   );
   if (outcome === undefined) throw new AppError('not_found', 'no such conversation');
   return outcome;
+}
+
+/** A debtor's answer to the 1-5 survey: a tapped `survey:N` option, or the number alone. */
+export function surveyScoreOf(text: string, choiceId: string | undefined): number | undefined {
+  const raw =
+    choiceId?.startsWith(surveyChoicePrefix) === true
+      ? choiceId.slice(surveyChoicePrefix.length)
+      : text.trim().replace(/[.!]+$/, '');
+  return /^[1-5]$/.test(raw) ? Number(raw) : undefined;
+}
+
+/** A reply the app itself says (not a flow step), attributed to the conversation's flow. */
+function botReply(
+  deps: ConversationDeps,
+  key: string,
+  vars: Record<string, string>,
+  state: ConversationState,
+  locale: string,
+): Reply {
+  return {
+    text: renderMessage(deps.bundle.catalogs, key, vars, locale),
+    messageKey: key,
+    flowId: state.flowId,
+    flowVersion: state.flowVersion,
+    locale: resolveCatalogLocale(deps.bundle.catalogs, locale),
+  };
+}
+
+/** The survey answer was stored: recorded in the transcript and thanked; the flow does not move. */
+async function recordSurveyAnswer(
+  deps: ConversationDeps,
+  tx: ConversationTransaction,
+  input: { text: string; providerMessageId?: string | undefined; sentAt?: Date | undefined },
+  score: number,
+  now: Date,
+): Promise<TurnOutcome> {
+  const { conversation } = tx;
+  const { state } = conversation;
+  const locale = conversation.debtor.locale;
+  const replies = isSilent(state, conversation.channel)
+    ? []
+    : [botReply(deps, 'survey.thanks', {}, state, locale)];
+  await tx.complete({
+    messages: [
+      {
+        direction: 'in',
+        author: 'debtor',
+        body: input.text,
+        payload: { survey: score },
+        providerMessageId: input.providerMessageId ?? null,
+        flowId: state.flowId,
+        flowVersion: state.flowVersion,
+        promptId: null,
+        promptVersion: null,
+      },
+      ...outbound(replies),
+    ],
+    actions: [],
+    state,
+    at: now,
+    inboundAt: input.sentAt ?? now,
+    outbox: replies.map((reply) => ({
+      author: 'bot',
+      content: contentOf(reply),
+      locale,
+      isOptOutNotice: false,
+    })),
+  });
+  return {
+    conversationId: conversation.id,
+    isDuplicate: false,
+    replies,
+    understanding: undefined,
+    actions: [],
+    step: state.stepId,
+    owner: conversation.owner,
+  };
 }
 
 /** What the bot answers to content it cannot read as text. */
@@ -358,6 +499,7 @@ export async function handleNonTextMessage(
         owner: conversation.owner,
       };
     },
+    { providerMessageId: input.providerMessageId },
   );
   if (outcome === undefined) throw new AppError('not_found', 'no such conversation');
   return outcome;

@@ -9,6 +9,8 @@ import { assertNever } from '../domain/errors.js';
 import type { ChannelSender } from '../ports/channel.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClaimedOutboxRow, OutboxStore } from '../ports/outbox.js';
+import type { ContactDecision } from '../domain/contact-policy/index.js';
+import { recordOf, type ContactGate } from './contact-gate.js';
 
 export interface DispatcherDeps {
   readonly outbox: OutboxStore;
@@ -19,12 +21,16 @@ export interface DispatcherDeps {
   readonly random: () => number;
   /** Tries before a retryable error becomes a failure. */
   readonly maxAttempts?: number;
+  /** The contact policy, asked once more right before each send. */
+  readonly gate?: ContactGate | undefined;
 }
 
 export interface DispatchRun {
   readonly sent: number;
   readonly retried: number;
   readonly deferred: number;
+  /** Refused by the contact policy at send time. */
+  readonly denied: number;
   readonly failed: number;
   readonly cancelled: number;
   /** Sends whose outcome is unknown (timeouts): left for status callbacks to reconcile. */
@@ -47,11 +53,26 @@ export class OutboxDispatcher {
   async dispatchDue(limit = 100): Promise<DispatchRun> {
     const now = this.deps.clock.now();
     const rows = await this.deps.outbox.claimDue(limit, now);
-    const counts = { sent: 0, retried: 0, deferred: 0, failed: 0, cancelled: 0, uncertain: 0 };
+    const counts = {
+      sent: 0,
+      retried: 0,
+      deferred: 0,
+      denied: 0,
+      failed: 0,
+      cancelled: 0,
+      uncertain: 0,
+    };
     const sent: { id: string; providerMessageId: string }[] = [];
+    const decisions =
+      this.deps.gate === undefined
+        ? new Map<string, ContactDecision>()
+        : await this.deps.gate.decide(
+            rows.filter((r) => !(r.author === 'bot' && r.conversationOwner === 'agent')),
+            now,
+          );
     await Promise.all(
       rows.map(async (row) => {
-        counts[await this.dispatch(row, now, sent)] += 1;
+        counts[await this.dispatch(row, now, sent, decisions.get(row.id))] += 1;
       }),
     );
     // The rows stay `sending` until this commits: a crash before it leaves them for the
@@ -64,6 +85,7 @@ export class OutboxDispatcher {
     row: ClaimedOutboxRow,
     now: Date,
     sent: { id: string; providerMessageId: string }[],
+    decision: ContactDecision | undefined,
   ): Promise<keyof DispatchRun> {
     const { outbox, clock } = this.deps;
     if (row.author === 'bot' && row.conversationOwner === 'agent') {
@@ -73,6 +95,14 @@ export class OutboxDispatcher {
     if (row.isOptedOut && !row.isOptOutNotice) {
       await outbox.cancel(row.id, 'the debtor opted out of this channel', now);
       return 'cancelled';
+    }
+    if (decision !== undefined && decision.type !== 'allow') {
+      await outbox.applyDecision(
+        row.id,
+        recordOf(decision, now),
+        decision.type === 'defer' ? decision.until : undefined,
+      );
+      return decision.type === 'defer' ? 'deferred' : 'denied';
     }
     if (
       row.provider === 'whatsapp-cloud' &&

@@ -1,3 +1,4 @@
+import type { ContactPreference } from '../domain/contact-policy/index.js';
 import type { LocalDate } from '../domain/dates.js';
 import type { ConversationState, EngineAction } from '../domain/engine/index.js';
 import type { AccountId, Channel, ConversationId, DebtorId } from '../domain/model.js';
@@ -54,6 +55,8 @@ export interface CompletedTurn {
   readonly outbox?: readonly OutboxMessage[];
   /** When the debtor's message was sent (opens WhatsApp's 24-hour window). */
   readonly inboundAt?: Date | undefined;
+  /** The hours and days the debtor asked to be written to in, kept for the contact policy. */
+  readonly contactPreference?: ContactPreference | undefined;
   /** A receipt the debtor sent, attached to the account's latest open payment claim. */
   readonly claimAttachment?:
     | {
@@ -80,6 +83,12 @@ export interface ConversationTransaction {
   hasProcessed(providerMessageId: string): Promise<boolean>;
   /** Writes everything the turn produced; the transaction commits when the work returns. */
   complete(turn: CompletedTurn): Promise<void>;
+  /**
+   * Stores `score` (1-5) as the answer to the satisfaction survey this conversation just asked:
+   * true when its last message is that survey, unanswered and asked in the last three days;
+   * false otherwise, and then the text is an ordinary message.
+   */
+  answerSurvey(score: number, at: Date): Promise<boolean>;
 }
 
 export interface ConversationStore {
@@ -98,7 +107,8 @@ export interface ConversationStore {
   }): Promise<ConversationId>;
   /**
    * The open conversation of a debtor on a messaging channel, opened (with `state`) when there
-   * is none; two messages arriving together land in the same conversation.
+   * is none; two messages arriving together land in the same conversation. `open` is that
+   * conversation as the caller just read it ("provider address" route), which spares the lookup.
    */
   openForRoute(input: {
     readonly accountId: AccountId;
@@ -108,14 +118,18 @@ export interface ConversationStore {
     readonly address: string;
     readonly state: ConversationState;
     readonly at: Date;
+    readonly open?: { readonly id: ConversationId; readonly route: string } | undefined;
   }): Promise<ConversationId>;
   /**
    * Runs `work` in one transaction holding the conversation's lock, so one conversation
-   * processes one message at a time; undefined when there is no such conversation.
+   * processes one message at a time; undefined when there is no such conversation. Naming the
+   * turn's `providerMessageId` lets the store answer `hasProcessed` for it along with the
+   * snapshot instead of in a query of its own.
    */
   withConversation<T>(
     id: ConversationId,
     work: (tx: ConversationTransaction) => Promise<T>,
+    options?: { readonly providerMessageId?: string | undefined },
   ): Promise<T | undefined>;
   /** The transcript in order, with its chain hashes. */
   transcript(

@@ -1,5 +1,15 @@
 import type { OutboundContent, Provider } from '../domain/messaging/message.js';
 import type { DeliveryStatus } from '../domain/messaging/message.js';
+import type { ContactPurpose } from '../domain/contact-policy/index.js';
+
+/** A contact-policy decision as kept on the row: when it was asked and what it said. */
+export interface PolicyDecisionRecord {
+  readonly at: string;
+  readonly type: 'allow' | 'defer' | 'deny';
+  readonly rule?: string;
+  readonly reason?: string;
+  readonly until?: string;
+}
 
 /** An outbox row claimed for sending, with what the dispatcher must check first. */
 export interface ClaimedOutboxRow {
@@ -7,6 +17,12 @@ export interface ClaimedOutboxRow {
   readonly provider: Provider;
   readonly recipient: string;
   readonly author: 'bot' | 'agent' | 'system';
+  /** The debtor it is for; null only for the one reply to an unknown sender. */
+  readonly debtorId: string | null;
+  /** Why it exists: a reply, or a message cuota sends first (reminder, campaign...). */
+  readonly purpose: ContactPurpose;
+  /** Past this instant the message no longer makes sense (a reminder after its day). */
+  readonly expiresAt: Date | null;
   readonly content: OutboundContent;
   readonly locale: string;
   readonly attempts: number;
@@ -46,6 +62,11 @@ export interface OutboxStore {
     isAttempt: boolean,
   ): Promise<void>;
   markFailed(id: string, reason: string, at: Date): Promise<void>;
+  /**
+   * Records the contact policy's verdict at send time: `defer` puts the row back to pending at
+   * `until` (no attempt counted), `deny` ends it as `denied` with the reason.
+   */
+  applyDecision(id: string, decision: PolicyDecisionRecord, until: Date | undefined): Promise<void>;
   /** The provider may or may not have the message: never resent blindly, reconciled by status. */
   markUnknown(id: string, reason: string, at: Date): Promise<void>;
   cancel(id: string, reason: string, at: Date): Promise<void>;

@@ -52,8 +52,13 @@ export interface LoadFlowOptions {
 
 export const policyFileName = 'policy.yaml';
 
-/** YAML files in flows/ that are not flows: the policy, and the WhatsApp template registry. */
-const nonFlowFiles = new Set([policyFileName, 'whatsapp-templates.yaml']);
+/** YAML files in flows/ that are not flows: the policy, the WhatsApp templates, the lifecycle, the FAQ. */
+const nonFlowFiles = new Set([
+  policyFileName,
+  'whatsapp-templates.yaml',
+  'lifecycle.yaml',
+  'faq.yaml',
+]);
 
 /** `file:line:column: path: message`, the format editors and CI annotate. */
 export function formatProblem(problem: FlowProblem): string {
@@ -117,7 +122,7 @@ export async function loadFlowBundle(
   return { flows, policy, catalogs };
 }
 
-interface Source {
+export interface Source {
   readonly file: string;
   readonly doc: Document.Parsed;
   readonly lines: LineCounter;
@@ -140,7 +145,8 @@ async function listYaml(dir: string): Promise<string[]> {
   }
 }
 
-async function readSource(
+/** Reads and parses one YAML file; problems (missing file, YAML syntax) go to `problems`. */
+export async function readSource(
   rootDir: string,
   file: string,
   problems: FlowProblem[],
@@ -187,7 +193,7 @@ export function formatPath(segments: readonly PropertyKey[]): string {
  * The position of the node at `segments`, or of its deepest existing ancestor (a missing key
  * points at the map that lacks it). With `keyName`, the position of that key inside the map.
  */
-function problemAt(
+export function problemAt(
   source: Source,
   segments: readonly PropertyKey[],
   message: string,
@@ -224,7 +230,8 @@ function problemAt(
   };
 }
 
-function parseWithSchema<S extends z.ZodType>(
+/** Validates a parsed file against a zod schema; each issue goes to `problems` at its line. */
+export function parseWithSchema<S extends z.ZodType>(
   source: Source,
   schema: S,
   problems: FlowProblem[],

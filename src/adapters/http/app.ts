@@ -11,6 +11,9 @@ import { accountsRouter } from './routes/accounts.js';
 import { debtorsRouter } from './routes/debtors.js';
 import { importsRouter } from './routes/imports.js';
 import { openApiRouter } from './routes/openapi.js';
+import { paymentsRouter } from './routes/payments.js';
+import { campaignsRouter } from './routes/campaigns.js';
+import type { CampaignDeps } from '../../app/campaigns.js';
 
 /** What the HTTP adapter needs from the composition root. */
 export interface HttpDeps {
@@ -24,12 +27,16 @@ export interface HttpDeps {
     readonly timeZone: string;
     readonly locale: string;
   };
+  /** Days after a promise's date in which a payment still keeps it (policy `promiseGraceDays`; 1 when absent). */
+  readonly promiseGraceDays?: number;
   /** Set by main while shutting down, so /readyz turns 503 and load balancers drain. */
   readonly isShuttingDown: () => boolean;
   /** Channel webhooks (they read their own raw bodies, so they come before any JSON parser). */
   readonly channelRouters?: readonly { readonly path: string; readonly router: Router }[];
   /** Web chat (API and page); absent in tests that do not exercise conversations. */
   readonly chat?: ChatDeps & { readonly demoAccountRef: string };
+  /** Segments and campaigns (they send through the outreach layer); absent, their routes are not served. */
+  readonly campaigns?: CampaignDeps;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -59,6 +66,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   api.use(accountsRouter(deps));
   api.use(debtorsRouter(deps));
   api.use(importsRouter(deps));
+  api.use(paymentsRouter(deps));
+  if (deps.campaigns !== undefined) api.use(campaignsRouter(deps.campaigns));
   app.use('/api/v1', api);
 
   app.use((_req, res) => {

@@ -45,6 +45,9 @@ interface SnapshotRow {
   account_segment: string | null;
   next_amount: number | null;
   next_due: string | null;
+  /** The chain head as of the statement's snapshot, before any wait for the lock. */
+  seen_seq: number;
+  is_processed: boolean;
 }
 
 const snapshotSql = /* sql */ `
@@ -52,7 +55,11 @@ SELECT c.id, c.channel, c.owner, c.status, c.state, c.turn_count, c.provider, c.
        d.id AS debtor_id, d.debtor_ref, d.name, d.document_id, d.time_zone, COALESCE(c.locale, d.locale) AS locale, d.segment AS debtor_segment,
        a.id AS account_id, a.account_ref, a.currency, a.balance_minor, a.due_date, a.product,
        a.min_payment_minor, a.segment AS account_segment,
-       ni.amount_minor AS next_amount, ni.due_date AS next_due
+       ni.amount_minor AS next_amount, ni.due_date AS next_due,
+       (SELECT s.last_seq FROM conversations s WHERE s.id = c.id) AS seen_seq,
+       ($2::text IS NOT NULL AND EXISTS (
+          SELECT 1 FROM messages m
+           WHERE m.conversation_id = c.id AND m.direction = 'in' AND m.provider_message_id = $2)) AS is_processed
   FROM conversations c
   JOIN debtors d ON d.id = c.debtor_id
   JOIN accounts a ON a.id = c.account_id
@@ -64,6 +71,51 @@ SELECT c.id, c.channel, c.owner, c.status, c.state, c.turn_count, c.provider, c.
          LIMIT 1) ni ON true
  WHERE c.id = $1
    FOR UPDATE OF c`;
+
+/**
+ * What every turn writes, in one statement: transcript rows, audit rows, the replies' outbox
+ * rows (in the turn's transaction, in order) and the conversation's state and chain head.
+ */
+const completeSql = /* sql */ `
+WITH appended AS (
+  INSERT INTO messages (conversation_id, seq, direction, author, body, payload, provider_message_id,
+                        flow_id, flow_version, prompt_id, prompt_version, created_at, prev_hash, hash)
+  SELECT $1, m.seq, m.direction, m.author, m.body, m.payload, m.provider_message_id,
+         m.flow_id, m.flow_version, m.prompt_id, m.prompt_version, $2, m.prev_hash, m.hash
+    FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[],
+                $9::text[], $10::int[], $11::text[], $12::int[], $13::text[], $14::text[])
+         AS m(seq, direction, author, body, payload, provider_message_id,
+              flow_id, flow_version, prompt_id, prompt_version, prev_hash, hash)
+), audited AS (
+  INSERT INTO audit_log (at, actor, action, entity_type, entity_id, data)
+  SELECT $2, 'bot', a.action, 'conversation', $1::text, a.data || jsonb_build_object('accountId', $15::text)
+    FROM unnest($16::text[], $17::jsonb[]) AS a(action, data)
+), queued AS (
+  INSERT INTO outbox (conversation_id, debtor_id, provider, recipient, author, content, locale, is_opt_out_notice,
+                      next_attempt_at, created_at, updated_at)
+  SELECT $1, $26, $27, $28, o.author, o.content, o.locale, o.notice, $2, $2, $2
+    FROM unnest($29::text[], $30::jsonb[], $31::text[], $32::boolean[]) WITH ORDINALITY AS o(author, content, locale, notice, n)
+   ORDER BY o.n
+)
+UPDATE conversations
+   SET state = $18, owner = $19, status = $20, turn_count = turn_count + 1, last_seq = $21,
+       last_hash = $22, flow_id = $23, flow_version = $24, updated_at = $2,
+       last_inbound_at = GREATEST(last_inbound_at, $25)
+ WHERE id = $1`;
+
+const findOpenSql = /* sql */ `
+SELECT id, concat_ws(' ', provider, address) AS route
+  FROM conversations WHERE debtor_id = $1 AND channel = $2 AND status = 'open'`;
+
+/**
+ * Whether the snapshot's `is_processed` can be trusted. It is read under the statement's
+ * snapshot, but a statement that waited for the lock gets the conversation row as the turn
+ * holding it left it: when that turn committed meanwhile (the chain head moved past what the
+ * snapshot saw), its inbound message is invisible to the snapshot and must be asked for anew.
+ */
+function isProcessedAnswer(row: SnapshotRow): boolean | undefined {
+  return row.seen_seq === row.last_seq ? row.is_processed : undefined;
+}
 
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -113,17 +165,33 @@ class PostgresConversationTransaction implements ConversationTransaction {
     private readonly client: pg.PoolClient,
     readonly conversation: ConversationSnapshot,
     head: { lastSeq: number; lastHash: string | null },
+    /** The answer for the provider message id the caller named, read with the snapshot. */
+    private readonly asked?: { readonly providerMessageId: string; readonly isProcessed: boolean },
   ) {
     this.lastSeq = head.lastSeq;
     this.lastHash = head.lastHash;
   }
 
   async hasProcessed(providerMessageId: string): Promise<boolean> {
+    if (this.asked?.providerMessageId === providerMessageId) return this.asked.isProcessed;
     const { rowCount } = await this.client.query(
       `SELECT 1 FROM messages WHERE conversation_id = $1 AND direction = 'in' AND provider_message_id = $2`,
       [this.conversation.id, providerMessageId],
     );
     return (rowCount ?? 0) > 0;
+  }
+
+  async answerSurvey(score: number, at: Date): Promise<boolean> {
+    const { rowCount } = await this.client.query(
+      `UPDATE satisfaction_surveys SET score = $3, answered_at = $4
+        WHERE id = (SELECT id FROM satisfaction_surveys
+                     WHERE debtor_id = $2 AND answered_at IS NULL AND asked_at > $4::timestamptz - interval '3 days'
+                     ORDER BY asked_at DESC LIMIT 1)
+          AND EXISTS (SELECT 1 FROM messages
+                       WHERE conversation_id = $1 AND seq = $5 AND payload->>'purpose' = 'survey')`,
+      [this.conversation.id, this.conversation.debtor.id, score, at, this.lastSeq],
+    );
+    return rowCount === 1;
   }
 
   /**
@@ -133,7 +201,20 @@ class PostgresConversationTransaction implements ConversationTransaction {
   async complete(turn: CompletedTurn): Promise<void> {
     const { actions, at, state } = turn;
     await this.writeRecords(actions, at);
-    await this.writeOutbox(turn);
+    if (turn.contactPreference !== undefined) {
+      // A new wish refines the old one: only what it states replaces what was kept.
+      const { earliest, latest, days } = turn.contactPreference;
+      await this.client.query(
+        `INSERT INTO contact_preferences (debtor_id, earliest, latest, days, source, updated_at)
+         VALUES ($1, $2, $3, $4, 'debtor', $5)
+         ON CONFLICT (debtor_id) DO UPDATE SET
+           earliest = COALESCE(excluded.earliest, contact_preferences.earliest),
+           latest = COALESCE(excluded.latest, contact_preferences.latest),
+           days = COALESCE(excluded.days, contact_preferences.days),
+           source = excluded.source, updated_at = excluded.updated_at`,
+        [this.conversation.debtor.id, earliest ?? null, latest ?? null, days ?? null, at],
+      );
+    }
     if (turn.claimAttachment !== undefined) {
       await this.client.query(
         `UPDATE payment_claims SET attachments = attachments || $2::jsonb
@@ -146,79 +227,43 @@ class PostgresConversationTransaction implements ConversationTransaction {
     }
     const rows = this.chain(turn.messages, at);
     const column = <T>(pick: (row: TranscriptRow) => T): T[] => rows.map(pick);
-    const { id: conversationId, account } = this.conversation;
-    await this.client.query(
-      `WITH appended AS (
-         INSERT INTO messages (conversation_id, seq, direction, author, body, payload, provider_message_id,
-                               flow_id, flow_version, prompt_id, prompt_version, created_at, prev_hash, hash)
-         SELECT $1, m.seq, m.direction, m.author, m.body, m.payload, m.provider_message_id,
-                m.flow_id, m.flow_version, m.prompt_id, m.prompt_version, $2, m.prev_hash, m.hash
-           FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[],
-                       $9::text[], $10::int[], $11::text[], $12::int[], $13::text[], $14::text[])
-                AS m(seq, direction, author, body, payload, provider_message_id,
-                     flow_id, flow_version, prompt_id, prompt_version, prev_hash, hash)
-       ), audited AS (
-         INSERT INTO audit_log (at, actor, action, entity_type, entity_id, data)
-         SELECT $2, 'bot', a.action, 'conversation', $1::text, a.data || jsonb_build_object('accountId', $15::text)
-           FROM unnest($16::text[], $17::jsonb[]) AS a(action, data)
-       )
-       UPDATE conversations
-          SET state = $18, owner = $19, status = $20, turn_count = turn_count + 1, last_seq = $21,
-              last_hash = $22, flow_id = $23, flow_version = $24, updated_at = $2,
-              last_inbound_at = GREATEST(last_inbound_at, $25)
-        WHERE id = $1`,
-      [
-        conversationId,
-        at,
-        column((r) => r.seq),
-        column((r) => r.direction),
-        column((r) => r.author),
-        column((r) => r.body),
-        column((r) => JSON.stringify(r.payload ?? {})),
-        column((r) => r.providerMessageId),
-        column((r) => r.flowId),
-        column((r) => r.flowVersion),
-        column((r) => r.promptId),
-        column((r) => r.promptVersion),
-        column((r) => r.prevHash),
-        column((r) => r.hash),
-        account.id,
-        actions.map((a) => a.type),
-        actions.map((a) => JSON.stringify(a)),
-        JSON.stringify(state),
-        state.owner,
-        state.isWrongNumber ? 'closed' : 'open',
-        this.lastSeq,
-        this.lastHash,
-        state.flowId,
-        state.flowVersion,
-        turn.inboundAt ?? null,
-      ],
-    );
-  }
-
-  private async writeOutbox(turn: CompletedTurn): Promise<void> {
-    const route = this.conversation.route;
-    const messages = turn.outbox ?? [];
-    if (route === undefined || messages.length === 0) return;
-    await this.client.query(
-      `INSERT INTO outbox (conversation_id, debtor_id, provider, recipient, author, content, locale, is_opt_out_notice,
-                           next_attempt_at, created_at, updated_at)
-       SELECT $1, $2, $3, $4, m.author, m.content, m.locale, m.notice, $5, $5, $5
-         FROM unnest($6::text[], $7::jsonb[], $8::text[], $9::boolean[]) WITH ORDINALITY AS m(author, content, locale, notice, n)
-        ORDER BY m.n`,
-      [
-        this.conversation.id,
-        this.conversation.debtor.id,
-        route.provider,
-        route.address,
-        turn.at,
-        messages.map((m) => m.author),
-        messages.map((m) => JSON.stringify(m.content)),
-        messages.map((m) => m.locale),
-        messages.map((m) => m.isOptOutNotice),
-      ],
-    );
+    const { id: conversationId, account, debtor, route } = this.conversation;
+    // Replies go out through the conversation's route; web chat has none and reads the transcript.
+    const outbox = route === undefined ? [] : (turn.outbox ?? []);
+    await this.client.query(completeSql, [
+      conversationId,
+      at,
+      column((r) => r.seq),
+      column((r) => r.direction),
+      column((r) => r.author),
+      column((r) => r.body),
+      column((r) => JSON.stringify(r.payload ?? {})),
+      column((r) => r.providerMessageId),
+      column((r) => r.flowId),
+      column((r) => r.flowVersion),
+      column((r) => r.promptId),
+      column((r) => r.promptVersion),
+      column((r) => r.prevHash),
+      column((r) => r.hash),
+      account.id,
+      actions.map((a) => a.type),
+      actions.map((a) => JSON.stringify(a)),
+      JSON.stringify(state),
+      state.owner,
+      state.isWrongNumber ? 'closed' : 'open',
+      this.lastSeq,
+      this.lastHash,
+      state.flowId,
+      state.flowVersion,
+      turn.inboundAt ?? null,
+      debtor.id,
+      route?.provider ?? null,
+      route?.address ?? null,
+      outbox.map((m) => m.author),
+      outbox.map((m) => JSON.stringify(m.content)),
+      outbox.map((m) => m.locale),
+      outbox.map((m) => m.isOptOutNotice),
+    ]);
   }
 
   /** Numbers and hash-chains new transcript rows after the conversation's current head. */
@@ -391,16 +436,17 @@ export class PostgresConversationStore implements ConversationStore {
     address: string;
     state: ConversationState;
     at: Date;
+    open?: { readonly id: ConversationId; readonly route: string } | undefined;
   }): Promise<ConversationId> {
     const find = async (): Promise<{ id: ConversationId; route: string } | undefined> => {
-      const { rows } = await this.pool.query<{ id: string; route: string }>(
-        `SELECT id, concat_ws(' ', provider, address) AS route FROM conversations WHERE debtor_id = $1 AND channel = $2 AND status = 'open'`,
-        [input.debtorId, input.channel],
-      );
+      const { rows } = await this.pool.query<{ id: string; route: string }>(findOpenSql, [
+        input.debtorId,
+        input.channel,
+      ]);
       const row = rows[0];
       return row === undefined ? undefined : { id: row.id as ConversationId, route: row.route };
     };
-    const existing = await find();
+    const existing = input.open ?? (await find());
     if (existing !== undefined) {
       // The debtor may write from another address of the same channel (a new number, LID vs phone).
       if (existing.route !== `${input.provider} ${input.address}`) {
@@ -436,17 +482,27 @@ export class PostgresConversationStore implements ConversationStore {
   async withConversation<T>(
     id: ConversationId,
     work: (tx: ConversationTransaction) => Promise<T>,
+    options?: { readonly providerMessageId?: string | undefined },
   ): Promise<T | undefined> {
     if (!uuidShape.test(id)) return undefined;
+    const providerMessageId = options?.providerMessageId;
     return withTransaction(this.pool, async (client) => {
-      const { rows } = await client.query<SnapshotRow>(snapshotSql, [id]);
+      const { rows } = await client.query<SnapshotRow>(snapshotSql, [
+        id,
+        providerMessageId ?? null,
+      ]);
       const row = rows[0];
       if (row === undefined) return undefined;
+      const isProcessed = isProcessedAnswer(row);
       return work(
-        new PostgresConversationTransaction(client, toSnapshot(row), {
-          lastSeq: row.last_seq,
-          lastHash: row.last_hash,
-        }),
+        new PostgresConversationTransaction(
+          client,
+          toSnapshot(row),
+          { lastSeq: row.last_seq, lastHash: row.last_hash },
+          providerMessageId === undefined || isProcessed === undefined
+            ? undefined
+            : { providerMessageId, isProcessed },
+        ),
       );
     });
   }

@@ -59,6 +59,9 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger): Prom
       max: target.poolSize,
       types,
       application_name: 'cuota',
+      // cuota's queries are short OLTP statements; PostgreSQL's JIT, triggered by stale row
+      // estimates on tables that just grew (a campaign's first batches), cost seconds per call.
+      options: '-c jit=off',
     });
     pool.on('error', (err) => logger.error({ err }, 'db.pool_error'));
     return {

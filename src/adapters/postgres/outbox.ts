@@ -1,12 +1,21 @@
 import type pg from 'pg';
 import type { DeliveryStatus, OutboundContent, Provider } from '../../domain/messaging/message.js';
-import type { ClaimedOutboxRow, LooseOutboxMessage, OutboxStore } from '../../ports/outbox.js';
+import type { ContactPurpose } from '../../domain/contact-policy/index.js';
+import type {
+  ClaimedOutboxRow,
+  LooseOutboxMessage,
+  OutboxStore,
+  PolicyDecisionRecord,
+} from '../../ports/outbox.js';
 
 interface ClaimedRow {
   id: string;
   provider: Provider;
   recipient: string;
   author: 'bot' | 'agent' | 'system';
+  debtor_id: string | null;
+  purpose: ContactPurpose;
+  expires_at: Date | null;
   content: OutboundContent;
   locale: string;
   attempts: number;
@@ -48,7 +57,7 @@ export class PostgresOutbox implements OutboxStore {
           WHERE o.id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1
                           ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
          RETURNING o.*)
-       SELECT c.id::text AS id, c.provider, c.recipient, c.author, c.content, c.locale, c.attempts, c.is_opt_out_notice,
+       SELECT c.id::text AS id, c.provider, c.recipient, c.author, c.debtor_id, c.purpose, c.expires_at, c.content, c.locale, c.attempts, c.is_opt_out_notice,
               conv.owner, conv.last_inbound_at,
               EXISTS (SELECT 1 FROM opt_outs oo
                        WHERE oo.debtor_id = c.debtor_id
@@ -63,6 +72,9 @@ export class PostgresOutbox implements OutboxStore {
       provider: r.provider,
       recipient: r.recipient,
       author: r.author,
+      debtorId: r.debtor_id,
+      purpose: r.purpose,
+      expiresAt: r.expires_at,
       content: r.content,
       locale: r.locale,
       attempts: r.attempts,
@@ -105,6 +117,26 @@ export class PostgresOutbox implements OutboxStore {
     await this.pool.query(
       `UPDATE outbox SET status = 'failed', last_error = $2, updated_at = $3, attempts = attempts + 1 WHERE id = $1 AND status = 'sending'`,
       [id, reason, at],
+    );
+  }
+
+  async applyDecision(
+    id: string,
+    decision: PolicyDecisionRecord,
+    until: Date | undefined,
+  ): Promise<void> {
+    await this.pool.query(
+      `UPDATE outbox SET status = CASE WHEN $3::timestamptz IS NULL THEN 'denied' ELSE 'pending' END,
+              next_attempt_at = COALESCE($3, next_attempt_at),
+              last_error = CASE WHEN $3::timestamptz IS NULL THEN $4 ELSE last_error END,
+              policy_decisions = policy_decisions || jsonb_build_array($2::jsonb), updated_at = now()
+        WHERE id = $1 AND status = 'sending'`,
+      [
+        id,
+        JSON.stringify(decision),
+        until ?? null,
+        `${decision.rule ?? 'policy'}: ${decision.reason ?? 'denied'}`,
+      ],
     );
   }
 

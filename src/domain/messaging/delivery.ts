@@ -41,11 +41,13 @@ export class SendPacer {
   }
 
   take(recipient: string, nowMs: number): number {
+    // A clock stepped back (NTP) refills nothing rather than draining the bucket.
+    const elapsedMs = Math.max(0, nowMs - this.refilledAt);
     this.tokens = Math.min(
       this.limits.perSecond,
-      this.tokens + ((nowMs - this.refilledAt) / 1000) * this.limits.perSecond,
+      this.tokens + (elapsedMs / 1000) * this.limits.perSecond,
     );
-    this.refilledAt = nowMs;
+    this.refilledAt = Math.max(this.refilledAt, nowMs);
     const last = this.lastSendTo.get(recipient);
     const recipientWait =
       last === undefined ? 0 : last + this.limits.perRecipientIntervalMs - nowMs;

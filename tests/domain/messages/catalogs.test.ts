@@ -49,6 +49,7 @@ const allVars: MessageVars = {
   frequency: 'monthly',
   reason: 'date_too_far',
   discount: money(22_500_00),
+  window: 'después de las 18:00',
 };
 
 describe('shipped catalogs', () => {

@@ -7,10 +7,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../../../domain/errors.js';
 import type { OutboundContent } from '../../../domain/messaging/message.js';
+import { parseYamlFile } from '../../flows/yaml-file.js';
 
 /** Where the registry lives, relative to the content root. */
 export const whatsAppTemplatesFile = path.join('flows', 'whatsapp-templates.yaml');
@@ -130,27 +130,8 @@ export function templateRegistry(templates: readonly WhatsAppTemplate[]): WhatsA
  * as `file:line:column: path: message`.
  */
 export function parseWhatsAppTemplates(text: string, file: string): WhatsAppTemplateRegistry {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const problems: string[] = doc.errors.map((error) => {
-    const at = lines.linePos(error.pos[0]);
-    return `${file}:${at.line}:${at.col}: ${error.message.split('\n')[0] ?? error.message}`;
-  });
-  if (problems.length === 0) {
-    const parsed = WhatsAppTemplatesFileSchema.safeParse(doc.toJS());
-    if (parsed.success) return templateRegistry(parsed.data.templates);
-    for (const issue of parsed.error.issues) {
-      const at = lines.linePos(offsetOf(doc, issue.path));
-      const where = issue.path.map(String).join('.');
-      problems.push(
-        `${file}:${at.line}:${at.col}: ${where === '' ? '' : `${where}: `}${issue.message}`,
-      );
-    }
-  }
-  throw new AppError(
-    'flow_invalid',
-    `invalid WhatsApp templates (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.join('\n')}`,
-    { details: problems },
+  return templateRegistry(
+    parseYamlFile(text, file, WhatsAppTemplatesFileSchema, 'WhatsApp templates').templates,
   );
 }
 
@@ -163,14 +144,4 @@ export async function loadWhatsAppTemplates(
     throw new AppError('flow_invalid', `${file}: cannot read WhatsApp templates`, { cause });
   });
   return parseWhatsAppTemplates(text, file.split(path.sep).join('/'));
-}
-
-/** The start offset of the deepest existing node on `segments`. */
-function offsetOf(doc: Document.Parsed, segments: readonly PropertyKey[]): number {
-  for (let depth = segments.length; depth >= 0; depth -= 1) {
-    const node: unknown = doc.getIn(segments.slice(0, depth), true);
-    const start = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
-    if (start !== undefined) return start;
-  }
-  return 0;
 }

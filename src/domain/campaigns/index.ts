@@ -1,0 +1,3 @@
+export * from './campaign.js';
+export * from './segment-filter.js';
+export * from './variants.js';
