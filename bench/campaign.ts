@@ -5,7 +5,9 @@
  * the scheduler runs it: batches of 1,000, each deciding every message under the contact policy
  * with the debtor's history and writing the outbox rows, conversations, transcript lines and
  * campaign targets. Times the dry run and the run, checks the counts, and writes the campaign
- * section of docs/benchmarks.md. Sending is the outbox's job and is not measured here.
+ * section of docs/benchmarks.md. Then the outbox dispatcher sends for `BENCH_DISPATCH_SECONDS`
+ * (30) through the real WhatsApp Cloud sender to the Graph API stand-in, which refuses (130429)
+ * any message beyond 80 in a second, as Meta does: the paced rate and the refusals are recorded.
  *
  *   npm run bench:campaign
  *   BENCH_DATABASE_URL=postgres://... BENCH_DEBTORS=100000 npm run bench:campaign
@@ -22,11 +24,19 @@ import {
   dryRunCampaign,
   runCampaigns,
 } from '../src/app/campaigns.js';
+import { whatsAppCloudSender } from '../src/adapters/channels/whatsapp-cloud/sender.js';
+import { PostgresOutbox } from '../src/adapters/postgres/outbox.js';
+import { policyGate } from '../src/app/contact-gate.js';
+import { OutboxDispatcher } from '../src/app/dispatch-outbox.js';
 import { testCampaignDeps } from '../tests/support/campaign-deps.js';
+import { startMetaGraph } from '../tests/support/stand-ins/meta-graph.js';
 import { recordBenchmark } from './support/report.js';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const debtors = Number(process.env.BENCH_DEBTORS ?? 100_000);
+const dispatchSeconds = Number(process.env.BENCH_DISPATCH_SECONDS ?? 30);
+/** WhatsApp Cloud's default throughput for a business number. */
+const whatsAppPerSecond = 80;
 const scratch = 'cuota_bench_campaign';
 // A Tuesday: 10:00 in Bogotá and Lima, 09:00 in Mexico City, 12:00 in Santiago.
 const now = new Date('2026-11-24T15:00:00Z');
@@ -155,6 +165,11 @@ async function main(): Promise<void> {
       `run: ${number.format(run.targeted)} targets in ${run.batches} batches, queued ${run.tally.queued}, deferred ${run.tally.deferred}, denied ${run.tally.denied} in ${runSeconds.toFixed(1)} s\n`,
     );
 
+    const sending = await dispatch(db.pool, deps.store, deps.decide);
+    process.stdout.write(
+      `dispatch: ${number.format(sending.sent)} sent in ${sending.seconds.toFixed(1)} s (${sending.perSecond.toFixed(1)}/s), busiest second ${sending.busiestSecond}, refused for throughput ${sending.refused}, retried ${sending.retried}\n`,
+    );
+
     await recordBenchmark('campaign', {
       title: 'Campaign run (`npm run bench:campaign`)',
       description:
@@ -185,6 +200,15 @@ async function main(): Promise<void> {
           seconds: runSeconds.toFixed(1),
           'accounts/s': number.format(Math.round(run.targeted / runSeconds)),
         },
+        {
+          phase: `dispatch (WhatsApp, ${whatsAppPerSecond}/s)`,
+          accounts: number.format(sending.sent),
+          now: '',
+          later: '',
+          never: '',
+          seconds: sending.seconds.toFixed(1),
+          'accounts/s': sending.perSecond.toFixed(1),
+        },
       ],
       notes:
         `Outbox rows written: ${number.format(Number(counts.outbox))}; transcript lines: ${number.format(Number(counts.messages))}. ` +
@@ -192,7 +216,11 @@ async function main(): Promise<void> {
         'conversations and targets grow from empty during the run, their statistics lag, the ' +
         'inflated cost estimates trigger JIT compilation of the contact-history query (about 2 s ' +
         'per batch instead of 50 ms). Run cuota’s database with `jit = off`. ' +
-        `Load average when the run started: ${load.toFixed(1)}.`,
+        `Load average when the run started: ${load.toFixed(1)}. ` +
+        `Dispatch: the outbox dispatcher (contact policy re-checked per message, pacing at ` +
+        `${whatsAppPerSecond}/s, the real WhatsApp Cloud sender) ran for ${dispatchSeconds} s against the Graph API ` +
+        `stand-in, which refuses with 130429 any message beyond ${whatsAppPerSecond} in a one-second window: ` +
+        `busiest second ${sending.busiestSecond} messages, ${sending.refused} refused, ${sending.retried} retried.`,
     });
   } finally {
     await db.close();
@@ -201,6 +229,84 @@ async function main(): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
     await admin.end();
   }
+}
+
+/**
+ * Sends the queued campaign for `dispatchSeconds` on a clock that runs from the campaign's
+ * instant, through the real sender to the stand-in, paced at WhatsApp's default throughput.
+ */
+async function dispatch(
+  pool: pg.Pool,
+  store: Parameters<typeof policyGate>[0]['store'],
+  decide: Parameters<typeof policyGate>[0]['decide'],
+): Promise<{
+  sent: number;
+  seconds: number;
+  perSecond: number;
+  busiestSecond: number;
+  refused: number;
+  retried: number;
+}> {
+  const token = 'EAAG-bench-token-0123456789';
+  const phoneNumberId = '106540352242922';
+  const apiVersion = 'v26.0';
+  const graph = await startMetaGraph({
+    token,
+    phoneNumberId,
+    apiVersion,
+    messagesPerSecond: whatsAppPerSecond,
+  });
+  const started = performance.now();
+  const clock = { now: () => new Date(now.getTime() + (performance.now() - started)) };
+  const outbox = new PostgresOutbox(pool);
+  const dispatcher = new OutboxDispatcher({
+    outbox,
+    senders: new Map([
+      [
+        'whatsapp-cloud',
+        whatsAppCloudSender({
+          config: {
+            token,
+            phoneNumberId,
+            apiVersion,
+            graphBaseUrl: graph.url,
+            sendTimeoutMs: 5000,
+          },
+          logger,
+          clock,
+        }),
+      ],
+    ]),
+    limits: { 'whatsapp-cloud': { perSecond: whatsAppPerSecond, perRecipientIntervalMs: 6000 } },
+    clock,
+    random: Math.random,
+    gate: policyGate({ store, decide }),
+  });
+  let sent = 0;
+  let retried = 0;
+  try {
+    while (performance.now() - started < dispatchSeconds * 1000) {
+      const run = await dispatcher.dispatchDue(100);
+      sent += run.sent;
+      retried += run.retried;
+      if (run.sent === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    await graph.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const { rows } = await pool.query<{ second: string; n: string }>(
+    `SELECT date_trunc('second', sent_at) AS second, count(*) AS n FROM outbox
+      WHERE status = 'sent' GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
+  );
+  return {
+    sent,
+    seconds,
+    perSecond: sent / seconds,
+    busiestSecond: Number(rows[0]?.n ?? 0),
+    refused: graph.rateLimited(),
+    retried,
+  };
 }
 
 await main();

@@ -26,33 +26,40 @@ export interface RateLimits {
 /**
  * A token bucket per provider plus a minimum interval per recipient. `take` answers how long to
  * wait (0: send now, and the send is counted). Time comes in as milliseconds.
+ *
+ * Providers count their limit over any one-second window, so the bucket is sized for that, not
+ * for the average: it holds a tenth of a second's sends (at least one) and refills at the rest of
+ * the rate, so no one-second window ever holds more than `perSecond` sends.
  */
 export class SendPacer {
   private tokens: number;
   private refilledAt: number;
+  private readonly capacity: number;
+  private readonly ratePerMs: number;
   private readonly lastSendTo = new Map<string, number>();
 
   constructor(
     private readonly limits: RateLimits,
     nowMs: number,
   ) {
-    this.tokens = limits.perSecond;
+    this.capacity = Math.max(1, limits.perSecond / 10);
+    const perSecond =
+      limits.perSecond >= 10 ? limits.perSecond - this.capacity : limits.perSecond * 0.9;
+    this.ratePerMs = perSecond / 1000;
+    this.tokens = this.capacity;
     this.refilledAt = nowMs;
   }
 
   take(recipient: string, nowMs: number): number {
     // A clock stepped back (NTP) refills nothing rather than draining the bucket.
     const elapsedMs = Math.max(0, nowMs - this.refilledAt);
-    this.tokens = Math.min(
-      this.limits.perSecond,
-      this.tokens + (elapsedMs / 1000) * this.limits.perSecond,
-    );
+    this.tokens = Math.min(this.capacity, this.tokens + elapsedMs * this.ratePerMs);
     this.refilledAt = Math.max(this.refilledAt, nowMs);
     const last = this.lastSendTo.get(recipient);
     const recipientWait =
       last === undefined ? 0 : last + this.limits.perRecipientIntervalMs - nowMs;
     if (recipientWait > 0) return recipientWait;
-    if (this.tokens < 1) return Math.ceil(((1 - this.tokens) / this.limits.perSecond) * 1000);
+    if (this.tokens < 1) return Math.ceil((1 - this.tokens) / this.ratePerMs);
     this.tokens -= 1;
     this.lastSendTo.set(recipient, nowMs);
     if (this.lastSendTo.size > 50_000)

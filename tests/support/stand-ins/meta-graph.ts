@@ -30,6 +30,8 @@ export interface MetaGraphStandIn {
   /** Base URL to use as WHATSAPP_CLOUD_GRAPH_URL. */
   readonly url: string;
   readonly requests: RecordedRequest[];
+  /** Sends refused with 130429 because they broke `messagesPerSecond`. */
+  readonly rateLimited: () => number;
   /** Answers for the next requests, in order; afterwards the normal behaviour resumes. */
   enqueue(...responses: ScriptedResponse[]): void;
   reset(): void;
@@ -42,6 +44,11 @@ export interface MetaGraphOptions {
   readonly apiVersion: string;
   /** Delay every default answer by a random time up to this (keeps sends in flight). */
   readonly maxDelayMs?: number;
+  /**
+   * Meta's throughput limit: a message beyond this many in the last second is refused with
+   * 130429, as the Cloud API does (80 by default for a business number).
+   */
+  readonly messagesPerSecond?: number;
 }
 
 /** A Graph API error answer as Meta sends it. */
@@ -104,6 +111,8 @@ let sequence = 0;
 export async function startMetaGraph(options: MetaGraphOptions): Promise<MetaGraphStandIn> {
   const requests: RecordedRequest[] = [];
   const queue: ScriptedResponse[] = [];
+  const accepted: number[] = [];
+  let rateLimited = 0;
   const messagesPath = `/${options.apiVersion}/${options.phoneNumberId}/messages`;
 
   const server: Server = createServer((req, res) => {
@@ -162,6 +171,15 @@ export async function startMetaGraph(options: MetaGraphOptions): Promise<MetaGra
     if (typeof message.to !== 'string' || typeof message.type !== 'string') {
       return graphError(400, 100, 'Invalid parameter', 'to and type are required');
     }
+    if (options.messagesPerSecond !== undefined) {
+      const at = performance.now();
+      while (accepted.length > 0 && at - accepted[0]! >= 1000) accepted.shift();
+      if (accepted.length >= options.messagesPerSecond) {
+        rateLimited += 1;
+        return graphErrors.throughput();
+      }
+      accepted.push(at);
+    }
     sequence += 1;
     const id = `wamid.HBgMNTczMDAxMjM0NTY3FQIAERgS${String(sequence).padStart(6, '0')}AA==`;
     return {
@@ -179,6 +197,7 @@ export async function startMetaGraph(options: MetaGraphOptions): Promise<MetaGra
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    rateLimited: () => rateLimited,
     enqueue: (...responses) => {
       queue.push(...responses);
     },
