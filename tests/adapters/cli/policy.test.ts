@@ -1,38 +1,15 @@
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { Command } from 'commander';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { mkdtemp, mkdir, cp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerPolicy } from '../../../src/adapters/cli/policy.js';
+import { runProgram } from '../../support/cli-program.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
-async function run(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
-  const program = new Command('cuota').exitOverride();
-  registerPolicy(program);
-  let out = '';
-  let err = '';
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'cuota', ...args]);
-  } catch (error) {
-    err += String(error);
-    process.exitCode ??= 1;
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out, err, exitCode };
+function run(...args: string[]): ReturnType<typeof runProgram> {
+  return runProgram(registerPolicy, args);
 }
 
 afterEach(() => {

@@ -1,32 +1,12 @@
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { Command } from 'commander';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { registerFlows } from '../../../src/adapters/cli/flows.js';
+import { runProgram } from '../../support/cli-program.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
-async function run(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
-  const program = new Command('cuota').exitOverride();
-  registerFlows(program);
-  let out = '';
-  let err = '';
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'cuota', ...args]);
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out, err, exitCode };
+function run(...args: string[]): ReturnType<typeof runProgram> {
+  return runProgram(registerFlows, args);
 }
 
 afterEach(() => {
