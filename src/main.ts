@@ -18,6 +18,7 @@ import { DateHolidaysCalendar } from './adapters/policies/date-holidays-calendar
 import { loadContactPolicies } from './adapters/policies/load-contact-policies.js';
 import { PostgresOutreachStore } from './adapters/postgres/outreach-store.js';
 import { policyGate, type ContactDecider } from './app/contact-gate.js';
+import { fallBackOnFailure } from './app/outreach.js';
 import { runLifecycle, type LifecycleDeps } from './app/lifecycle.js';
 import { runCampaigns, type CampaignDeps } from './app/campaigns.js';
 import { PostgresCampaignStore } from './adapters/postgres/campaign-store.js';
@@ -293,6 +294,9 @@ export async function startChannelRuntime(
           clock: conversations.clock,
           random: Math.random,
           gate: policyGate({ store: outreach.store, decide: outreach.decide }),
+          onFailed: async (rowId) => {
+            await fallBackOnFailure(outreach, rowId);
+          },
         }),
         outbox,
         logger: logger.child({ component: 'channel-worker' }),

@@ -23,6 +23,11 @@ export interface DispatcherDeps {
   readonly maxAttempts?: number;
   /** The contact policy, asked once more right before each send. */
   readonly gate?: ContactGate | undefined;
+  /**
+   * Called after a row failed for good (a permanent error, or retries exhausted): a message cuota
+   * sent first goes again on the debtor's next channel (WhatsApp failed, then SMS).
+   */
+  readonly onFailed?: ((rowId: string) => Promise<void>) | undefined;
 }
 
 export interface DispatchRun {
@@ -147,6 +152,7 @@ export class OutboxDispatcher {
             `gave up after ${attempt} attempts: ${result.reason}`,
             at,
           );
+          await this.deps.onFailed?.(row.id);
           return 'failed';
         }
         const delay = Math.max(result.retryAfterMs ?? 0, retryDelayMs(attempt, this.deps.random()));
@@ -159,6 +165,7 @@ export class OutboxDispatcher {
           result.code === undefined ? result.reason : `${result.code}: ${result.reason}`,
           at,
         );
+        await this.deps.onFailed?.(row.id);
         return 'failed';
       case 'uncertain':
         await outbox.markUnknown(row.id, result.reason, at);

@@ -264,3 +264,17 @@ export async function queueOutreach(
   addTally(tally, tallyOf(planned, written));
   return tally;
 }
+
+/**
+ * A message cuota sent first failed for good on its channel: it is queued again on the first of
+ * its fallback channels that still reaches the debtor (under the contact policy, as any other),
+ * once, by its own idempotency key. Nothing happens for replies or rows without fallbacks.
+ */
+export async function fallBackOnFailure(
+  deps: OutreachDeps,
+  outboxId: string,
+): Promise<OutreachTally> {
+  const fallback = await deps.store.fallbackFor(outboxId);
+  if (fallback === undefined) return emptyTally();
+  return queueOutreach(deps, [fallback.request], fallback.flowId);
+}

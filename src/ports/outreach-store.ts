@@ -167,4 +167,11 @@ export interface OutreachStore {
     excluding?: readonly string[],
   ): Promise<Map<DebtorId, DebtorContactFacts>>;
   transaction<T>(work: (tx: OutreachTransaction) => Promise<T>): Promise<T>;
+  /**
+   * A creditor-initiated message that failed for good and has fallback channels, as a request for
+   * them (with its own idempotency key) and the flow its conversation runs; undefined otherwise.
+   */
+  fallbackFor(
+    outboxId: string,
+  ): Promise<{ readonly request: OutreachRequest; readonly flowId: string } | undefined>;
 }

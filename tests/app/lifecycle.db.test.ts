@@ -10,6 +10,7 @@ import { PostgresInbox } from '../../src/adapters/postgres/inbox.js';
 import { PostgresOutbox } from '../../src/adapters/postgres/outbox.js';
 import { PostgresSenderDirectory } from '../../src/adapters/postgres/sender-directory.js';
 import { policyGate } from '../../src/app/contact-gate.js';
+import { fallBackOnFailure } from '../../src/app/outreach.js';
 import { OutboxDispatcher } from '../../src/app/dispatch-outbox.js';
 import { runLifecycle, type LifecycleDeps } from '../../src/app/lifecycle.js';
 import { processInbox, type InboxProcessorDeps } from '../../src/app/process-inbox.js';
@@ -415,5 +416,75 @@ describe('the lifecycle on a controllable clock', () => {
     const reminder = (await outbox('573001110006')).find((r) => r.purpose === 'reminder')!;
     expect(reminder.next_attempt_at.toISOString()).toBe('2026-12-09T23:00:00.000Z');
     expect(reminder.policy_decisions[0]!.rule).toBe('preference');
+  });
+  it('sends a reminder on SMS when WhatsApp cannot deliver it', async () => {
+    const gina = await seed('LC-GINA', 'Gina Vélez', '+573001110007', '2026-12-18', 15_000_000);
+    const sms = new ScriptedSender('twilio-sms');
+    const refusing: ChannelSender = {
+      provider: 'whatsapp-cloud',
+      send: () =>
+        Promise.resolve({
+          type: 'failed',
+          reason: 'Message undeliverable',
+          code: '131026',
+        }),
+    };
+    const both: LifecycleDeps = {
+      ...lifecycle,
+      providers: { whatsapp: 'whatsapp-cloud', sms: 'twilio-sms' },
+    };
+    const outboxStore = new PostgresOutbox(db.pool);
+    const twoChannels = new OutboxDispatcher({
+      outbox: outboxStore,
+      senders: new Map<Provider, ChannelSender>([
+        ['whatsapp-cloud', refusing],
+        ['twilio-sms', sms],
+      ]),
+      limits: {
+        'whatsapp-cloud': { perSecond: 1000, perRecipientIntervalMs: 0 },
+        'twilio-sms': { perSecond: 1000, perRecipientIntervalMs: 0 },
+      },
+      clock,
+      random: () => 0.5,
+      gate: policyGate({ store: both.store, decide: both.decide }),
+      onFailed: async (rowId) => {
+        await fallBackOnFailure(both, rowId);
+      },
+    });
+    // D-3 of the 18th is Tuesday the 15th, 10:00 in Bogotá.
+    at('2026-12-15T15:00:00Z');
+    expect((await runLifecycle(both)).reminders.queued).toBe(1);
+    await twoChannels.dispatchDue();
+    // WhatsApp refused it for good; the SMS version is queued under its own key, then sent.
+    await twoChannels.dispatchDue();
+    expect(sms.to('+573001110007').map((e) => e.content.type === 'text' && e.content.text)).toEqual(
+      [
+        expect.stringMatching(
+          /^Hola Gina, te recordamos que tu cuenta tiene una fecha de pago el /,
+        ),
+      ],
+    );
+    const rows = await db.pool.query<{ provider: string; status: string; dedupe_key: string }>(
+      `SELECT provider, status, dedupe_key FROM outbox WHERE account_id = $1 ORDER BY id`,
+      [gina.accountId],
+    );
+    expect(rows.rows).toEqual([
+      {
+        provider: 'whatsapp-cloud',
+        status: 'failed',
+        dedupe_key: `reminder:${gina.accountId}:2026-12-18:d-3`,
+      },
+      {
+        provider: 'twilio-sms',
+        status: 'sent',
+        dedupe_key: `reminder:${gina.accountId}:2026-12-18:d-3:fallback`,
+      },
+    ]);
+    // A failure replayed (a second call) queues nothing more.
+    const failed = await db.pool.query<{ id: string }>(
+      `SELECT id::text FROM outbox WHERE account_id = $1 AND status = 'failed'`,
+      [gina.accountId],
+    );
+    expect((await fallBackOnFailure(both, failed.rows[0]!.id)).duplicates).toBe(1);
   });
 });

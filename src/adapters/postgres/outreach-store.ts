@@ -16,6 +16,7 @@ import type {
   DueReminder,
   LapsedCommitment,
   OutreachDebtor,
+  OutreachRequest,
   OutreachStore,
   OutreachTransaction,
   OutreachWrite,
@@ -431,6 +432,47 @@ export class PostgresOutreachStore implements OutreachStore {
     return facts;
   }
 
+  async fallbackFor(
+    outboxId: string,
+  ): Promise<{ request: OutreachRequest; flowId: string } | undefined> {
+    const result = await this.pool.query<
+      DebtorRow & {
+        dedupe_key: string;
+        purpose: ContactPurpose;
+        account_id: string | null;
+        fallback_channels: Channel[];
+        outreach: OutreachRecord;
+        flow_id: string | null;
+      }
+    >(
+      `SELECT o.dedupe_key, o.purpose, o.account_id, o.fallback_channels, o.outreach, c.flow_id, ${debtorColumns}
+         FROM outbox o
+         JOIN debtors d ON d.id = o.debtor_id
+         LEFT JOIN conversations c ON c.id = o.conversation_id
+        WHERE o.id = $1 AND o.status = 'failed' AND o.outreach IS NOT NULL
+          AND o.dedupe_key IS NOT NULL AND cardinality(o.fallback_channels) > 0`,
+      [outboxId],
+    );
+    const row = result.rows[0];
+    if (row === undefined) return undefined;
+    const { outreach } = row;
+    return {
+      flowId: row.flow_id ?? outreach.flowId,
+      request: {
+        dedupeKey: `${row.dedupe_key}:fallback`,
+        purpose: row.purpose,
+        template: outreach.template,
+        debtor: debtorOf(row),
+        accountId: (row.account_id ?? undefined) as AccountId | undefined,
+        values: outreach.values,
+        channels: row.fallback_channels,
+        isSurvey: outreach.isSurvey,
+        notAfter: outreach.notAfter === undefined ? undefined : new Date(outreach.notAfter),
+        ...(outreach.tags === undefined ? {} : { tags: outreach.tags }),
+      },
+    };
+  }
+
   transaction<T>(work: (tx: OutreachTransaction) => Promise<T>): Promise<T> {
     return withTransaction(this.pool, (client) => work(new PostgresOutreachTransaction(client)));
   }
@@ -577,13 +619,13 @@ class PostgresOutreachTransaction implements OutreachTransaction {
 
     const inserted = await this.client.query<{ id: string; dedupe_key: string }>(
       `INSERT INTO outbox (conversation_id, debtor_id, account_id, provider, recipient, author, content, locale, purpose,
-                           policy_decisions, dedupe_key, fallback_channels, next_attempt_at, expires_at, created_at, updated_at)
+                           policy_decisions, dedupe_key, fallback_channels, next_attempt_at, expires_at, outreach, created_at, updated_at)
        SELECT o.conversation_id, o.debtor_id, o.account_id, o.provider, o.recipient, 'bot', o.content, o.locale,
-              o.purpose, o.decisions, o.dedupe_key, string_to_array(o.fallback, ','), o.due, o.expires, $1, $1
+              o.purpose, o.decisions, o.dedupe_key, string_to_array(o.fallback, ','), o.due, o.expires, o.outreach, $1, $1
          FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[],
-                     $10::jsonb[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[])
+                     $10::jsonb[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::jsonb[])
               WITH ORDINALITY AS o(conversation_id, debtor_id, account_id, provider, recipient, content, locale, purpose,
-                                   decisions, dedupe_key, fallback, due, expires, n)
+                                   decisions, dedupe_key, fallback, due, expires, outreach, n)
         ORDER BY o.n
        ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
        RETURNING id, dedupe_key`,
@@ -602,6 +644,11 @@ class PostgresOutreachTransaction implements OutreachTransaction {
         sendable.map((i) => i.fallbackChannels.join(',')),
         sendable.map((i) => (i.decision.type === 'defer' ? i.decision.until : at)),
         sendable.map((i) => i.request.notAfter ?? null),
+        sendable.map((i) =>
+          i.fallbackChannels.length === 0
+            ? null
+            : JSON.stringify(outreachRecord(i.request, i.initialState.flowId)),
+        ),
       ],
     );
     const outboxIdOf = new Map(inserted.rows.map((r) => [r.dedupe_key, r.id]));
@@ -688,6 +735,27 @@ class PostgresOutreachTransaction implements OutreachTransaction {
       [at, last.map((c) => c.id), last.map((c) => c.last_seq), last.map((c) => c.last_hash)],
     );
   }
+}
+
+/** What a creditor-initiated message was made from, kept to render it for a fallback channel. */
+interface OutreachRecord {
+  readonly template: string;
+  readonly values: OutreachRequest['values'];
+  readonly isSurvey: boolean;
+  readonly notAfter?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly flowId: string;
+}
+
+function outreachRecord(request: OutreachRequest, flowId: string): OutreachRecord {
+  return {
+    template: request.template,
+    values: request.values,
+    isSurvey: request.isSurvey === true,
+    ...(request.notAfter === undefined ? {} : { notAfter: request.notAfter.toISOString() }),
+    ...(request.tags === undefined ? {} : { tags: request.tags }),
+    flowId,
+  };
 }
 
 /** How a policy decision is kept on the outbox row and in the transcript. */

@@ -19,9 +19,12 @@ ALTER TABLE outbox
   ADD COLUMN policy_decisions jsonb NOT NULL DEFAULT '[]',
   -- Set on creditor-initiated messages: a job that runs twice cannot queue the same message twice.
   ADD COLUMN dedupe_key text,
-  -- The other channels the debtor could be reached on, in the strategy's order (recorded; a
-  -- failed send is not yet retried on them).
+  -- The other channels the debtor could be reached on, in the strategy's order: a message that
+  -- fails for good is queued again on the first of them that still reaches the debtor.
   ADD COLUMN fallback_channels text[] NOT NULL DEFAULT '{}',
+  -- What a creditor-initiated message was made from (template, values), to render it again for
+  -- a fallback channel.
+  ADD COLUMN outreach jsonb,
   -- A reminder is useless after its day: deferred past this instant, it is denied as stale.
   ADD COLUMN expires_at timestamptz;
 CREATE UNIQUE INDEX outbox_dedupe_key ON outbox (dedupe_key) WHERE dedupe_key IS NOT NULL;
