@@ -6,7 +6,7 @@
  * and `reference`/`referencia`.
  */
 import { parseDecimalAmount, toCurrencyCode, type DecimalStyle, type Money } from '../money.js';
-import { normalizeHeader } from '../portfolio/columns.js';
+import { mapColumns, normalizeHeader, type HeaderMapping } from '../portfolio/columns.js';
 import type { RowProblem } from '../portfolio/row.js';
 import { parsePaidAt, type PaidAt } from './paid-at.js';
 
@@ -85,14 +85,7 @@ const columnByAlias = new Map<string, PaymentColumn>(
 );
 
 /** Where each column sits in a record (0-based), and the header as the file wrote it. */
-export interface PaymentColumnMapping {
-  readonly index: Readonly<Partial<Record<PaymentColumn, number>>>;
-  readonly label: Readonly<Partial<Record<PaymentColumn, string>>>;
-  /** How many fields a record must have: the header's length. */
-  readonly width: number;
-  /** Headers that name no known column; reported, not an error. */
-  readonly ignored: readonly string[];
-}
+export type PaymentColumnMapping = HeaderMapping<PaymentColumn>;
 
 export type MapPaymentHeadersResult =
   | { readonly ok: true; readonly mapping: PaymentColumnMapping }
@@ -106,24 +99,11 @@ export type MapPaymentHeadersResult =
 
 /** Maps a header row onto the payment columns; a missing or doubled column is a file-level problem. */
 export function mapPaymentHeaders(headers: readonly string[]): MapPaymentHeadersResult {
-  const index: Partial<Record<PaymentColumn, number>> = {};
-  const label: Partial<Record<PaymentColumn, string>> = {};
-  const ignored: string[] = [];
-  for (const [position, raw] of headers.entries()) {
-    const column = columnByAlias.get(normalizeHeader(raw));
-    if (column === undefined) {
-      if (raw.trim() !== '') ignored.push(raw.trim());
-      continue;
-    }
-    const earlier = label[column];
-    if (earlier !== undefined)
-      return { ok: false, reason: 'duplicate-column', column, headers: [earlier, raw.trim()] };
-    index[column] = position;
-    label[column] = raw.trim();
-  }
-  const missing = requiredPaymentColumns.filter((column) => index[column] === undefined);
-  if (missing.length > 0) return { ok: false, reason: 'missing-columns', missing };
-  return { ok: true, mapping: { index, label, width: headers.length, ignored } };
+  return mapColumns(
+    headers,
+    (raw) => columnByAlias.get(normalizeHeader(raw)),
+    requiredPaymentColumns,
+  );
 }
 
 /** A payment as a file or an API client states it, checked but not yet applied. */

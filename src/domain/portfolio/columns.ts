@@ -147,15 +147,7 @@ export function columnForHeader(raw: string): PortfolioColumn | undefined {
 }
 
 /** Where each known column sits in a record (0-based), plus the header text as the file wrote it. */
-export interface ColumnMapping {
-  readonly index: Readonly<Partial<Record<PortfolioColumn, number>>>;
-  /** The file's own header per column, trimmed: rejects name columns the way the operator sees them. */
-  readonly label: Readonly<Partial<Record<PortfolioColumn, string>>>;
-  /** How many fields a record must have: the header's length. */
-  readonly width: number;
-  /** Headers that name no known column; reported, not an error. */
-  readonly ignored: readonly string[];
-}
+export type ColumnMapping = HeaderMapping<PortfolioColumn>;
 
 export type MapHeadersResult =
   | { readonly ok: true; readonly mapping: ColumnMapping }
@@ -176,11 +168,46 @@ export type MapHeadersResult =
  * naming the same column is a file-level problem: nothing of such a file is imported.
  */
 export function mapHeaders(headers: readonly string[]): MapHeadersResult {
-  const index: Partial<Record<PortfolioColumn, number>> = {};
-  const label: Partial<Record<PortfolioColumn, string>> = {};
+  return mapColumns(headers, columnForHeader, requiredColumns);
+}
+
+/** Where each column of a file sits, as {@link mapColumns} finds it. */
+export interface HeaderMapping<C extends string> {
+  /** The 0-based field of each column found. */
+  readonly index: Readonly<Partial<Record<C, number>>>;
+  /** The file's own header per column, trimmed: rejects name columns the way the operator sees them. */
+  readonly label: Readonly<Partial<Record<C, string>>>;
+  /** How many fields a record must have: the header's length. */
+  readonly width: number;
+  /** Headers that name no known column; reported, not an error. */
+  readonly ignored: readonly string[];
+}
+
+export type MapColumnsResult<C extends string, R extends C> =
+  | { readonly ok: true; readonly mapping: HeaderMapping<C> }
+  | { readonly ok: false; readonly reason: 'missing-columns'; readonly missing: readonly R[] }
+  | {
+      readonly ok: false;
+      readonly reason: 'duplicate-column';
+      readonly column: C;
+      readonly headers: readonly [string, string];
+    };
+
+/**
+ * Maps a header row onto a file's columns (`columnFor` reads one header, aliases included):
+ * headers naming nothing are listed as ignored; a required column missing, or two headers for
+ * one column, fail the whole file.
+ */
+export function mapColumns<C extends string, R extends C>(
+  headers: readonly string[],
+  columnFor: (header: string) => C | undefined,
+  required: readonly R[],
+): MapColumnsResult<C, R> {
+  const index: Partial<Record<C, number>> = {};
+  const label: Partial<Record<C, string>> = {};
   const ignored: string[] = [];
   for (const [position, raw] of headers.entries()) {
-    const column = columnForHeader(raw);
+    const column = columnFor(raw);
     if (column === undefined) {
       if (raw.trim() !== '') ignored.push(raw.trim());
       continue;
@@ -191,7 +218,7 @@ export function mapHeaders(headers: readonly string[]): MapHeadersResult {
     index[column] = position;
     label[column] = raw.trim();
   }
-  const missing = requiredColumns.filter((column) => index[column] === undefined);
+  const missing = required.filter((column) => index[column] === undefined);
   if (missing.length > 0) return { ok: false, reason: 'missing-columns', missing };
   return { ok: true, mapping: { index, label, width: headers.length, ignored } };
 }
