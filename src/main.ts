@@ -196,9 +196,9 @@ export function outreachProviders(
  * fails when the strategy names a template or flow that does not exist.
  */
 export async function buildOutreachDeps(
-  config: Config,
-  db: Database,
-  conversations: ConversationDeps,
+  config: Pick<Config, 'contentDir'>,
+  db: Pick<Database, 'pool'>,
+  conversations: Pick<ConversationDeps, 'bundle' | 'clock'>,
   enabled: readonly Provider[],
 ): Promise<LifecycleDeps> {
   const root = config.contentDir ?? packageRoot;

@@ -6,7 +6,7 @@ import type {
 } from '../domain/contact-policy/index.js';
 import { channelOf } from '../domain/messaging/message.js';
 import type { DebtorId } from '../domain/model.js';
-import type { ClaimedOutboxRow, PolicyDecisionRecord } from '../ports/outbox.js';
+import type { ClaimedOutboxRow } from '../ports/outbox.js';
 import type { OutreachStore } from '../ports/outreach-store.js';
 import { staleDecision } from './outreach.js';
 
@@ -79,15 +79,5 @@ export function policyGate(deps: {
       }
       return decisions;
     },
-  };
-}
-
-/** A decision as the outbox row keeps it. */
-export function recordOf(decision: ContactDecision, at: Date): PolicyDecisionRecord {
-  return {
-    at: at.toISOString(),
-    type: decision.type,
-    ...(decision.type === 'allow' ? {} : { rule: decision.rule, reason: decision.reason }),
-    ...(decision.type === 'defer' ? { until: decision.until.toISOString() } : {}),
   };
 }

@@ -9,8 +9,8 @@ import { assertNever } from '../domain/errors.js';
 import type { ChannelSender } from '../ports/channel.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClaimedOutboxRow, OutboxStore } from '../ports/outbox.js';
-import type { ContactDecision } from '../domain/contact-policy/index.js';
-import { recordOf, type ContactGate } from './contact-gate.js';
+import { recordDecision, type ContactDecision } from '../domain/contact-policy/index.js';
+import type { ContactGate } from './contact-gate.js';
 
 export interface DispatcherDeps {
   readonly outbox: OutboxStore;
@@ -104,7 +104,7 @@ export class OutboxDispatcher {
     if (decision !== undefined && decision.type !== 'allow') {
       await outbox.applyDecision(
         row.id,
-        recordOf(decision, now),
+        recordDecision(decision, now),
         decision.type === 'defer' ? decision.until : undefined,
       );
       return decision.type === 'defer' ? 'deferred' : 'denied';

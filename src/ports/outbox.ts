@@ -1,15 +1,9 @@
 import type { OutboundContent, Provider } from '../domain/messaging/message.js';
 import type { DeliveryStatus } from '../domain/messaging/message.js';
-import type { ContactPurpose } from '../domain/contact-policy/index.js';
+import type { ContactDecisionRecord, ContactPurpose } from '../domain/contact-policy/index.js';
 
 /** A contact-policy decision as kept on the row: when it was asked and what it said. */
-export interface PolicyDecisionRecord {
-  readonly at: string;
-  readonly type: 'allow' | 'defer' | 'deny';
-  readonly rule?: string;
-  readonly reason?: string;
-  readonly until?: string;
-}
+export type PolicyDecisionRecord = ContactDecisionRecord;
 
 /** An outbox row claimed for sending, with what the dispatcher must check first. */
 export interface ClaimedOutboxRow {

@@ -1,14 +1,15 @@
 import type pg from 'pg';
-import type {
-  ContactAttempt,
-  ContactPurpose,
-  DebtorContactFacts,
-  DoNotContactReason,
+import {
+  recordDecision,
+  type ContactAttempt,
+  type ContactPurpose,
+  type DebtorContactFacts,
+  type DoNotContactReason,
 } from '../../domain/contact-policy/index.js';
 import type { LocalDate } from '../../domain/dates.js';
 import { channelOf, type Provider } from '../../domain/messaging/message.js';
 import type { AccountId, Channel, ConversationId, DebtorId } from '../../domain/model.js';
-import type { CurrencyCode, Minor } from '../../domain/money.js';
+import type { CurrencyCode, Minor, Money } from '../../domain/money.js';
 import { chainHash, type TranscriptEntry } from '../../domain/transcript.js';
 import type {
   DueInstallment,
@@ -54,6 +55,16 @@ export function debtorOf(row: DebtorRow): OutreachDebtor {
     phone: row.debtor_phone ?? undefined,
     telegramChatId: row.debtor_telegram ?? undefined,
   };
+}
+
+/** An amount as PostgreSQL returns a bigint of minor units (text) with its currency. */
+function moneyOf(minor: string, currency: string): Money {
+  return { amount: Number(minor) as Minor, currency: currency as CurrencyCode };
+}
+
+/** How many days before a date its reminders go: 1 the day before, 0 on the day. */
+function daysAhead(dayBefore: boolean, onTheDay: boolean): number[] {
+  return [...(dayBefore ? [1] : []), ...(onTheDay ? [0] : [])];
 }
 
 /** The debtor's calendar day at $1. */
@@ -152,7 +163,7 @@ export class PostgresOutreachStore implements OutreachStore {
   }
 
   async duePromises(now: Date, dayBefore: boolean, onTheDay: boolean): Promise<DuePromise[]> {
-    const ahead = [...(dayBefore ? [1] : []), ...(onTheDay ? [0] : [])];
+    const ahead = daysAhead(dayBefore, onTheDay);
     if (ahead.length === 0) return [];
     const result = await this.pool.query<
       DebtorRow & {
@@ -182,7 +193,7 @@ export class PostgresOutreachStore implements OutreachStore {
       promiseId: row.id,
       accountId: row.account_id as AccountId,
       segment: row.segment ?? undefined,
-      amount: { amount: Number(row.amount_minor) as Minor, currency: row.currency as CurrencyCode },
+      amount: moneyOf(row.amount_minor, row.currency),
       dueDate: row.due_date as LocalDate,
       debtor: debtorOf(row),
     }));
@@ -193,7 +204,7 @@ export class PostgresOutreachStore implements OutreachStore {
     dayBefore: boolean,
     onTheDay: boolean,
   ): Promise<DueInstallment[]> {
-    const ahead = [...(dayBefore ? [1] : []), ...(onTheDay ? [0] : [])];
+    const ahead = daysAhead(dayBefore, onTheDay);
     if (ahead.length === 0) return [];
     const result = await this.pool.query<
       DebtorRow & {
@@ -227,7 +238,7 @@ export class PostgresOutreachStore implements OutreachStore {
       seq: row.seq,
       accountId: row.account_id as AccountId,
       segment: row.segment ?? undefined,
-      amount: { amount: Number(row.unpaid) as Minor, currency: row.currency as CurrencyCode },
+      amount: moneyOf(row.unpaid, row.currency),
       dueDate: row.due_date as LocalDate,
       debtor: debtorOf(row),
     }));
@@ -282,10 +293,7 @@ export class PostgresOutreachStore implements OutreachStore {
         id: row.id,
         accountId: row.account_id as AccountId,
         segment: row.segment ?? undefined,
-        amount: {
-          amount: Number(row.amount_minor) as Minor,
-          currency: row.currency as CurrencyCode,
-        },
+        amount: moneyOf(row.amount_minor, row.currency),
         dueDate: row.due_date as LocalDate,
         debtor: debtorOf(row),
       });
@@ -318,7 +326,7 @@ export class PostgresOutreachStore implements OutreachStore {
       paymentId: row.id,
       accountId: row.account_id as AccountId,
       segment: row.segment ?? undefined,
-      amount: { amount: Number(row.amount_minor) as Minor, currency: row.currency as CurrencyCode },
+      amount: moneyOf(row.amount_minor, row.currency),
       paidOn: row.paid_on as LocalDate,
       debtor: debtorOf(row),
     }));
@@ -562,7 +570,7 @@ class PostgresOutreachTransaction implements OutreachTransaction {
           ),
           denied.map((i) => i.locale),
           denied.map((i) => i.request.purpose),
-          denied.map((i) => JSON.stringify([decisionRecord(i, at)])),
+          denied.map((i) => JSON.stringify([recordDecision(i.decision, at)])),
           denied.map((i) => i.request.dedupeKey),
           denied.map((i) =>
             i.decision.type === 'deny' ? `${i.decision.rule}: ${i.decision.reason}` : '',
@@ -639,7 +647,7 @@ class PostgresOutreachTransaction implements OutreachTransaction {
         sendable.map((i) => JSON.stringify(i.content)),
         sendable.map((i) => i.locale),
         sendable.map((i) => i.request.purpose),
-        sendable.map((i) => JSON.stringify([decisionRecord(i, at)])),
+        sendable.map((i) => JSON.stringify([recordDecision(i.decision, at)])),
         sendable.map((i) => i.request.dedupeKey),
         sendable.map((i) => i.fallbackChannels.join(',')),
         sendable.map((i) => (i.decision.type === 'defer' ? i.decision.until : at)),
@@ -693,7 +701,7 @@ class PostgresOutreachTransaction implements OutreachTransaction {
           template: item.request.template,
           dedupeKey: item.request.dedupeKey,
           outboxId: outboxIdOf.get(item.request.dedupeKey),
-          decision: decisionRecord(item, at),
+          decision: recordDecision(item.decision, at),
           ...(item.request.tags === undefined ? {} : { tags: item.request.tags }),
         },
         providerMessageId: null,
@@ -755,19 +763,5 @@ function outreachRecord(request: OutreachRequest, flowId: string): OutreachRecor
     ...(request.notAfter === undefined ? {} : { notAfter: request.notAfter.toISOString() }),
     ...(request.tags === undefined ? {} : { tags: request.tags }),
     flowId,
-  };
-}
-
-/** How a policy decision is kept on the outbox row and in the transcript. */
-export function decisionRecord(
-  item: Pick<OutreachWrite, 'decision'>,
-  at: Date,
-): Record<string, string> {
-  const { decision } = item;
-  return {
-    at: at.toISOString(),
-    type: decision.type,
-    ...(decision.type === 'allow' ? {} : { rule: decision.rule, reason: decision.reason }),
-    ...(decision.type === 'defer' ? { until: decision.until.toISOString() } : {}),
   };
 }

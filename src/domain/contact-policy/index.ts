@@ -18,6 +18,7 @@ export {
 export { instantAtWallTime, wallTimeAt, type WallTime } from './local-time.js';
 export { parseContactPreference } from './parse-contact-preference.js';
 export { describePreference, mentionsContact } from './describe-preference.js';
+export { recordDecision, type ContactDecisionRecord } from './decision-record.js';
 export {
   builtInRules,
   CapSchema,
