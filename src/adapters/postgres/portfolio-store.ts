@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PortfolioRow } from '../../domain/portfolio/row.js';
 import type { BatchOutcome, ImportCounts, PortfolioStore } from '../../ports/portfolio-store.js';
+import { AppError } from '../../domain/errors.js';
 import type { Database } from './database.js';
 import { dropIndexesForBulkLoad, rebuildDroppedIndexes } from './dropped-indexes.js';
 
@@ -396,6 +397,186 @@ SELECT (SELECT count(*) FROM inserted)::int AS inserted,
                 AND s.account_ref NOT IN (SELECT account_ref FROM inserted)))::int AS updated`;
 }
 
+/**
+ * Which of a batch's debtors and accounts the store already holds: one index probe per ref.
+ * Refs never contain a line break (the row check folds whitespace), so they travel as one
+ * text parameter rather than as an array literal the driver would have to build and escape.
+ */
+const lookupKnown = /* sql */ `
+SELECT 1 AS kind, debtor_ref AS ref, id::text FROM debtors WHERE debtor_ref = ANY(string_to_array($1, E'\\n'))
+UNION ALL
+SELECT 2, account_ref, NULL FROM accounts WHERE account_ref = ANY(string_to_array($2, E'\\n'))`;
+
+/** A batch split by what the store holds: new rows are written as they are, the rest merged. */
+interface SplitBatch {
+  /** Debtors, contact points and accounts no row of the store has yet. */
+  readonly fresh: {
+    readonly debtors: readonly BatchDebtor[];
+    readonly contactPoints: readonly (readonly [debtorId: string, kind: string, value: string])[];
+    readonly accounts: readonly (readonly [row: PortfolioRow, id: string, debtorId: string])[];
+  };
+  /** What must be merged with stored rows (see {@link mergeDebtors} and its siblings). */
+  readonly known: StagedBatch;
+}
+
+/** Splits a batch by what {@link lookupKnown} found. */
+function splitBatch(
+  batch: StagedBatch,
+  knownDebtors: ReadonlyMap<string, string>,
+  knownAccounts: ReadonlySet<string>,
+): SplitBatch {
+  const newDebtorIds = new Map<string, string>();
+  const freshDebtors: BatchDebtor[] = [];
+  const knownDebtorsOfBatch: BatchDebtor[] = [];
+  for (const debtor of batch.debtors) {
+    if (knownDebtors.has(debtor.debtorRef)) knownDebtorsOfBatch.push(debtor);
+    else {
+      freshDebtors.push(debtor);
+      newDebtorIds.set(debtor.debtorRef, debtor.id);
+    }
+  }
+  const freshContactPoints: [string, string, string][] = [];
+  const knownContactPoints: (readonly [string, string, string])[] = [];
+  for (const point of batch.contactPoints) {
+    const debtorId = newDebtorIds.get(point[0]);
+    if (debtorId === undefined) knownContactPoints.push(point);
+    else freshContactPoints.push([debtorId, point[1], point[2]]);
+  }
+  const freshAccounts: [PortfolioRow, string, string][] = [];
+  const knownAccountsOfBatch: PortfolioRow[] = [];
+  const knownAccountIds: string[] = [];
+  batch.accounts.forEach((row, i) => {
+    const id = batch.accountIds[i] as string;
+    if (knownAccounts.has(row.accountRef)) {
+      knownAccountsOfBatch.push(row);
+      knownAccountIds.push(id);
+      return;
+    }
+    const debtorId = newDebtorIds.get(row.debtorRef) ?? knownDebtors.get(row.debtorRef);
+    if (debtorId === undefined) throw new AppError('internal', 'an account without its debtor');
+    freshAccounts.push([row, id, debtorId]);
+  });
+  return {
+    fresh: { debtors: freshDebtors, contactPoints: freshContactPoints, accounts: freshAccounts },
+    known: {
+      debtors: knownDebtorsOfBatch,
+      contactPoints: knownContactPoints,
+      accounts: knownAccountsOfBatch,
+      accountIds: knownAccountIds,
+    },
+  };
+}
+
+/** A text[] value in COPY's text format: each element quoted, then the whole escaped for COPY. */
+function textArray(items: readonly string[] | undefined): string {
+  if (items === undefined || items.length === 0) return '{}';
+  return c(`{${items.map((item) => `"${item.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`);
+}
+
+/** New debtors as a COPY of `debtors`: what the file said, else what was resolved for it. */
+const copyDebtors =
+  'COPY debtors (id, debtor_ref, name, document_id, country, time_zone, locale, segment, tags) FROM STDIN';
+function debtorLines(debtors: readonly BatchDebtor[]): string {
+  let text = '';
+  for (const d of debtors) {
+    text +=
+      `${d.id}\t${c(d.debtorRef)}\t${c(d.name)}\t${c(d.documentId)}\t${c(d.country ?? d.resolvedCountry)}\t` +
+      `${c(d.timeZone ?? d.resolvedTimeZone)}\t${c(d.locale ?? d.resolvedLocale)}\t${c(d.segment)}\t` +
+      `${textArray(d.tags)}\n`;
+  }
+  return text;
+}
+
+const copyContactPoints = 'COPY contact_points (debtor_id, kind, value) FROM STDIN';
+function contactPointLines(points: SplitBatch['fresh']['contactPoints']): string {
+  let text = '';
+  for (const [debtorId, kind, value] of points) text += `${debtorId}\t${kind}\t${c(value)}\n`;
+  return text;
+}
+
+const copyAccounts =
+  'COPY accounts (id, account_ref, debtor_id, currency, balance_minor, original_minor, min_payment_minor, due_date, product, segment) FROM STDIN';
+function accountLines(accounts: SplitBatch['fresh']['accounts']): string {
+  let text = '';
+  for (const [row, id, debtorId] of accounts) {
+    text +=
+      `${id}\t${c(row.accountRef)}\t${debtorId}\t${row.currency}\t${row.balance}\t` +
+      `${n(row.originalAmount)}\t${n(row.minPayment)}\t${row.dueDate}\t${c(row.product)}\t${c(row.segment)}\n`;
+  }
+  return text;
+}
+
+/** The same inserts where COPY is not available (PGlite): one array per column. */
+const insertFreshDebtors = /* sql */ `
+INSERT INTO debtors (id, debtor_ref, name, document_id, country, time_zone, locale, segment, tags)
+SELECT id, debtor_ref, name, document_id, country, time_zone, locale, segment, COALESCE(string_to_array(tags, '|'), '{}')
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+  AS t(id, debtor_ref, name, document_id, country, time_zone, locale, segment, tags)`;
+const insertFreshContactPoints = /* sql */ `
+INSERT INTO contact_points (debtor_id, kind, value) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])`;
+const insertFreshAccounts = /* sql */ `
+INSERT INTO accounts (id, account_ref, debtor_id, currency, balance_minor, original_minor, min_payment_minor, due_date, product, segment)
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::date[], $9::text[], $10::text[])`;
+
+/**
+ * Writes a batch's new debtors, their contact points and its new accounts straight into their
+ * tables (COPY on PostgreSQL, unnest arrays on PGlite): no staging, no joins, no probes for
+ * rows that cannot exist. A concurrent writer that adds one of these refs first makes this
+ * fail with a unique violation, and the caller merges the whole batch instead.
+ */
+async function writeFresh(
+  db: Database,
+  client: pg.PoolClient,
+  fresh: SplitBatch['fresh'],
+): Promise<void> {
+  const { debtors, contactPoints, accounts } = fresh;
+  if (db.supportsCopy) {
+    const copy = (statement: string, text: string): Promise<void> =>
+      pipeline(Readable.from([text]), client.query(copyFrom(statement)));
+    if (debtors.length > 0) await copy(copyDebtors, debtorLines(debtors));
+    if (contactPoints.length > 0) await copy(copyContactPoints, contactPointLines(contactPoints));
+    if (accounts.length > 0) await copy(copyAccounts, accountLines(accounts));
+    return;
+  }
+  if (debtors.length > 0) {
+    await client.query(insertFreshDebtors, [
+      debtors.map((d) => d.id),
+      debtors.map((d) => d.debtorRef),
+      debtors.map((d) => d.name),
+      debtors.map((d) => d.documentId ?? null),
+      debtors.map((d) => d.country ?? d.resolvedCountry ?? null),
+      debtors.map((d) => d.timeZone ?? d.resolvedTimeZone),
+      debtors.map((d) => d.locale ?? d.resolvedLocale),
+      debtors.map((d) => d.segment ?? null),
+      debtors.map((d) => (d.tags === undefined ? null : d.tags.join('|'))),
+    ]);
+  }
+  if (contactPoints.length > 0) {
+    await client.query(insertFreshContactPoints, [
+      contactPoints.map((p) => p[0]),
+      contactPoints.map((p) => p[1]),
+      contactPoints.map((p) => p[2]),
+    ]);
+  }
+  if (accounts.length > 0) {
+    await client.query(insertFreshAccounts, [
+      accounts.map(([, id]) => id),
+      accounts.map(([row]) => row.accountRef),
+      accounts.map(([, , debtorId]) => debtorId),
+      accounts.map(([row]) => row.currency),
+      accounts.map(([row]) => row.balance),
+      accounts.map(([row]) => row.originalAmount ?? null),
+      accounts.map(([row]) => row.minPayment ?? null),
+      accounts.map(([row]) => row.dueDate),
+      accounts.map(([row]) => row.product ?? null),
+      accounts.map(([row]) => row.segment ?? null),
+    ]);
+  }
+}
+
+const isUniqueViolation = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && 'code' in err && err.code === '23505';
+
 /** The variant nibble (binary 10xx) for any random hex digit. */
 const variantOf: Readonly<Record<string, string>> = Object.fromEntries(
   [...'0123456789abcdef'].map((digit, i) => [digit, '89ab'[i & 3] as string]),
@@ -452,9 +633,12 @@ interface Run {
 }
 
 /**
- * The portfolio store on PostgreSQL or PGlite. A batch is staged (COPY on PostgreSQL, unnest
- * arrays on PGlite) into a temporary table and merged set-based in one transaction, its
- * statements sent as one query. Commits use `synchronous_commit = off`: a crash can lose the
+ * The portfolio store on PostgreSQL or PGlite. A batch is written in one transaction: one
+ * query finds which of its debtors and accounts are stored; new ones are written straight into
+ * their tables (COPY on PostgreSQL, unnest arrays on PGlite), and the known ones are staged
+ * into a temporary table and merged set-based, the merge's statements sent as one query. A
+ * first load is all new rows and never touches the staging table; a revision is mostly merge.
+ * Commits use `synchronous_commit = off`: a crash can lose the
  * last batches of a run, never corrupt them, and re-running an import is idempotent. A run
  * that writes many rows relative to the portfolio becomes a bulk load (see
  * {@link PortfolioStoreOptions.bulkLoadMinRows} and dropped-indexes.ts).
@@ -469,34 +653,94 @@ export function createPortfolioStore(
     db.kind === 'postgres' ? Math.max(1, Math.min(2, db.pool.options.max ?? 1)) : 1;
   const runs = new Map<string, Run>();
 
-  const merge = async (importId: string, rows: readonly PortfolioRow[]): Promise<BatchOutcome> => {
-    const batch = stageBatch(rows);
+  /** Merges a batch's known parts with what is stored, in the open transaction. */
+  const mergeKnown = async (
+    client: pg.PoolClient,
+    importId: string,
+    known: StagedBatch,
+  ): Promise<{ inserted: number; updated: number }> => {
+    if (known.debtors.length === 0 && known.accounts.length === 0)
+      return { inserted: 0, updated: 0 };
+    if (!hasStaging.has(client)) {
+      await client.query(createStaging);
+      hasStaging.add(client);
+    }
+    if (db.supportsCopy) {
+      await pipeline(Readable.from([copyText(known)]), client.query(copyFrom(copyStaging)));
+    } else {
+      // pglite-socket cannot carry COPY FROM STDIN: one array per column, zipped by unnest.
+      await client.query(insertStaging, stagingArrays(known));
+    }
+    const results = (await client.query(
+      `${mergeDebtors};\n${insertContactPoints};\n${mergeAccounts(client.escapeLiteral(importId))}`,
+    )) as unknown as pg.QueryResult<{ inserted: number; updated: number }>[];
+    return results[2]?.rows[0] ?? { inserted: 0, updated: 0 };
+  };
+
+  /**
+   * Writes a batch in one transaction: new rows straight into their tables, the rest merged.
+   * `isMergeOnly` merges everything, for a batch whose new rows another writer added first.
+   */
+  const write = async (
+    importId: string,
+    batch: StagedBatch,
+    isMergeOnly: boolean,
+  ): Promise<BatchOutcome> => {
     const client = await db.pool.connect();
     try {
       // Every table a batch meets is indexed on the join key, so index lookups always win; but
       // with a staging table the planner has no statistics for (and stale ones for tables an
       // import is growing) it may pick a hash join over a full scan.
       await client.query(
-        `BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;
-         ${hasStaging.has(client) ? '' : createStaging}`,
+        'BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off',
       );
-      if (db.supportsCopy) {
-        await pipeline(Readable.from([copyText(batch)]), client.query(copyFrom(copyStaging)));
-      } else {
-        // pglite-socket cannot carry COPY FROM STDIN: one array per column, zipped by unnest.
-        await client.query(insertStaging, stagingArrays(batch));
+      let split: SplitBatch = {
+        fresh: { debtors: [], contactPoints: [], accounts: [] },
+        known: batch,
+      };
+      if (!isMergeOnly) {
+        const { rows: found } = await client.query<{
+          kind: number;
+          ref: string;
+          id: string | null;
+        }>(lookupKnown, [
+          batch.debtors.map((d) => d.debtorRef).join('\n'),
+          batch.accounts.map((row) => row.accountRef).join('\n'),
+        ]);
+        const knownDebtors = new Map<string, string>();
+        const knownAccounts = new Set<string>();
+        for (const { kind, ref, id } of found) {
+          if (kind === 1) knownDebtors.set(ref, id as string);
+          else knownAccounts.add(ref);
+        }
+        split = splitBatch(batch, knownDebtors, knownAccounts);
+        await writeFresh(db, client, split.fresh);
       }
-      const results = (await client.query(
-        `${mergeDebtors};\n${insertContactPoints};\n${mergeAccounts(client.escapeLiteral(importId))};\nCOMMIT`,
-      )) as unknown as pg.QueryResult<{ inserted: number; updated: number }>[];
-      hasStaging.add(client);
-      const { inserted, updated } = results[2]?.rows[0] ?? { inserted: 0, updated: 0 };
-      return { inserted, updated, unchanged: rows.length - inserted - updated };
+      const merged = await mergeKnown(client, importId, split.known);
+      await client.query('COMMIT');
+      const inserted = split.fresh.accounts.length + merged.inserted;
+      return {
+        inserted,
+        updated: merged.updated,
+        unchanged: batch.accounts.length - inserted - merged.updated,
+      };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
+      // A staging table created in the failed transaction went with it.
+      hasStaging.delete(client);
       throw err;
     } finally {
       client.release();
+    }
+  };
+
+  const merge = async (importId: string, rows: readonly PortfolioRow[]): Promise<BatchOutcome> => {
+    const batch = stageBatch(rows);
+    try {
+      return await write(importId, batch, false);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      return write(importId, batch, true);
     }
   };
 

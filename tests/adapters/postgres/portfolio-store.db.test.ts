@@ -43,6 +43,19 @@ async function demoCsv(revision: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+async function importCsv(db: TestDatabase, csv: string) {
+  const outcome = await importPortfolio(
+    {
+      store: createPortfolioStore(db),
+      clock: fixedClock(new Date('2025-06-30T15:00:00Z')),
+      defaults,
+    },
+    await readPortfolioCsv(Readable.from([Buffer.from(csv)]), 'inline.csv'),
+  );
+  if (!outcome.ok) throw new Error(outcome.message);
+  return outcome;
+}
+
 async function load(db: TestDatabase, csv: Buffer, options: PortfolioStoreOptions) {
   const outcome = await importPortfolio(
     {
@@ -145,4 +158,110 @@ describe(`portfolio store bulk loads on ${process.env.CUOTA_TEST_STORE ?? 'pglit
       summary: {},
     });
   });
+
+  it('writes new rows as they are and merges known ones, in one batch', async () => {
+    const header =
+      'account_ref,debtor_ref,name,phone,email,currency,balance,due_date,tags,segment\n';
+    const before = await importCsv(
+      bulk,
+      header +
+        'MX-1,MXD-1,Ana Ruiz,+573001112233,,COP,1000,2025-05-01,a|b,retail\n' +
+        'MX-2,MXD-2,Luis Paz,+573001112244,,COP,2000,2025-05-02,,\n',
+    );
+    expect(before.counts).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
+    // One batch: a known account changes, a known debtor gains an account and an e-mail, a
+    // known account moves to a new debtor, and a new debtor brings a new account.
+    const after = await importCsv(
+      bulk,
+      header +
+        'MX-1,MXD-1,Ana Ruiz,+573001112233,ana@example.com,COP,900,2025-05-01,,\n' +
+        'MX-3,MXD-1,Ana Ruiz,+573001112233,,COP,300,2025-06-01,,\n' +
+        'MX-2,MXD-3,Eva Paz,+573001112255,,COP,2000,2025-05-02,"x ""y"",{z}",\n' +
+        'MX-4,MXD-4,Leo Sol,+573001112266,,COP,400,2025-06-04,,\n',
+    );
+    expect(after.counts).toMatchObject({ inserted: 2, updated: 2, unchanged: 0 });
+    const { rows } = await bulk.pool.query(
+      `SELECT a.account_ref, a.balance_minor, d.debtor_ref, d.name, d.tags, d.segment,
+              (SELECT array_agg(kind || ':' || value ORDER BY kind, value) FROM contact_points c WHERE c.debtor_id = d.id) AS contacts
+       FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.account_ref LIKE 'MX-%' ORDER BY a.account_ref`,
+    );
+    const ana = ['email:ana@example.com', 'phone:+573001112233'];
+    expect(rows).toEqual([
+      {
+        account_ref: 'MX-1',
+        balance_minor: 90000,
+        debtor_ref: 'MXD-1',
+        name: 'Ana Ruiz',
+        tags: ['a', 'b'],
+        segment: 'retail',
+        contacts: ana,
+      },
+      {
+        account_ref: 'MX-2',
+        balance_minor: 200000,
+        debtor_ref: 'MXD-3',
+        name: 'Eva Paz',
+        tags: ['x "y"', '{z}'],
+        segment: null,
+        contacts: ['phone:+573001112255'],
+      },
+      {
+        account_ref: 'MX-3',
+        balance_minor: 30000,
+        debtor_ref: 'MXD-1',
+        name: 'Ana Ruiz',
+        tags: ['a', 'b'],
+        segment: 'retail',
+        contacts: ana,
+      },
+      {
+        account_ref: 'MX-4',
+        balance_minor: 40000,
+        debtor_ref: 'MXD-4',
+        name: 'Leo Sol',
+        tags: [],
+        segment: null,
+        contacts: ['phone:+573001112266'],
+      },
+    ]);
+  });
+
+  (process.env.TEST_DATABASE_URL ? it : it.skip)(
+    'merges a batch whose new debtor another writer added first (issue 2)',
+    async () => {
+      const rival = await bulk.pool.connect();
+      try {
+        await rival.query('BEGIN');
+        await rival.query(
+          `INSERT INTO debtors (debtor_ref, name, time_zone, locale) VALUES ('RACE-D1', 'Old Name', 'America/Bogota', 'es-419')`,
+        );
+        const importing = importCsv(
+          bulk,
+          'account_ref,debtor_ref,name,phone,currency,balance,due_date\n' +
+            'RACE-1,RACE-D1,Nueva Persona,+573001119999,COP,5000,2025-05-01\n',
+        );
+        // The import saw no RACE-D1, so its insert now waits on the rival's uncommitted row.
+        let isWaiting = false;
+        for (let i = 0; i < 200 && !isWaiting; i += 1) {
+          const { rows } = await bulk.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'COPY debtors%'`,
+          );
+          isWaiting = (rows[0]?.n ?? 0) > 0;
+          if (!isWaiting) await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        expect(isWaiting).toBe(true);
+        await rival.query('COMMIT');
+        const outcome = await importing;
+        expect(outcome.counts).toMatchObject({ inserted: 1, rejected: 0 });
+      } finally {
+        rival.release();
+      }
+      const { rows } = await bulk.pool.query(
+        `SELECT d.name, a.balance_minor, (SELECT count(*)::int FROM debtors WHERE debtor_ref = 'RACE-D1') AS debtors
+         FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.account_ref = 'RACE-1'`,
+      );
+      expect(rows).toEqual([{ name: 'Nueva Persona', balance_minor: 500000, debtors: 1 }]);
+    },
+  );
 });
