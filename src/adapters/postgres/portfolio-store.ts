@@ -399,13 +399,37 @@ SELECT (SELECT count(*) FROM inserted)::int AS inserted,
 
 /**
  * Which of a batch's debtors and accounts the store already holds: one index probe per ref.
- * Refs never contain a line break (the row check folds whitespace), so they travel as one
- * text parameter rather than as an array literal the driver would have to build and escape.
+ * Refs never contain a line break (the row check folds whitespace), so each list travels as one
+ * text parameter, and the answer comes back as two strings, not as a row per ref: the
+ * positions of the known debtors with their ids ("3:uuid,7:uuid") and of the known accounts
+ * ("1,2,5"), positions counted from 1 in the lists sent.
  */
 const lookupKnown = /* sql */ `
-SELECT 1 AS kind, debtor_ref AS ref, id::text FROM debtors WHERE debtor_ref = ANY(string_to_array($1, E'\\n'))
-UNION ALL
-SELECT 2, account_ref, NULL FROM accounts WHERE account_ref = ANY(string_to_array($2, E'\\n'))`;
+SELECT (SELECT string_agg(r.n || ':' || d.id, ',')
+        FROM unnest(string_to_array($1, E'\\n')) WITH ORDINALITY AS r(ref, n)
+        JOIN debtors d ON d.debtor_ref = r.ref) AS debtors,
+       (SELECT string_agg(r.n::text, ',')
+        FROM unnest(string_to_array($2, E'\\n')) WITH ORDINALITY AS r(ref, n)
+        JOIN accounts a ON a.account_ref = r.ref) AS accounts`;
+
+/** The debtors and accounts of a batch the store holds, from {@link lookupKnown}'s answer. */
+function knownOf(
+  batch: StagedBatch,
+  answer: { debtors: string | null; accounts: string | null },
+): { debtors: Map<string, string>; accounts: Set<string> } {
+  const debtors = new Map<string, string>();
+  const accounts = new Set<string>();
+  for (const entry of answer.debtors?.split(',') ?? []) {
+    const colon = entry.indexOf(':');
+    const debtor = batch.debtors[Number(entry.slice(0, colon)) - 1];
+    if (debtor !== undefined) debtors.set(debtor.debtorRef, entry.slice(colon + 1));
+  }
+  for (const entry of answer.accounts?.split(',') ?? []) {
+    const row = batch.accounts[Number(entry) - 1];
+    if (row !== undefined) accounts.add(row.accountRef);
+  }
+  return { debtors, accounts };
+}
 
 /** A batch split by what the store holds: new rows are written as they are, the rest merged. */
 interface SplitBatch {
@@ -630,7 +654,15 @@ interface Run {
   /** Settles once the run's indexes are dropped; batches wait for it. */
   switching: Promise<void> | undefined;
   readonly inFlight: Set<Promise<BatchOutcome>>;
+  /** Share of new accounts in the run's last batch: decides how the next one is written. */
+  newShare: number;
 }
+
+/**
+ * Below this share of new accounts a batch is merged whole: finding the new rows first costs a
+ * probe per ref, which pays only when it spares the merge most of them.
+ */
+const directWriteMinNewShare = 0.5;
 
 /**
  * The portfolio store on PostgreSQL or PGlite. A batch is written in one transaction: one
@@ -699,21 +731,15 @@ export function createPortfolioStore(
         known: batch,
       };
       if (!isMergeOnly) {
-        const { rows: found } = await client.query<{
-          kind: number;
-          ref: string;
-          id: string | null;
-        }>(lookupKnown, [
-          batch.debtors.map((d) => d.debtorRef).join('\n'),
-          batch.accounts.map((row) => row.accountRef).join('\n'),
-        ]);
-        const knownDebtors = new Map<string, string>();
-        const knownAccounts = new Set<string>();
-        for (const { kind, ref, id } of found) {
-          if (kind === 1) knownDebtors.set(ref, id as string);
-          else knownAccounts.add(ref);
-        }
-        split = splitBatch(batch, knownDebtors, knownAccounts);
+        const { rows } = await client.query<{ debtors: string | null; accounts: string | null }>(
+          lookupKnown,
+          [
+            batch.debtors.map((d) => d.debtorRef).join('\n'),
+            batch.accounts.map((row) => row.accountRef).join('\n'),
+          ],
+        );
+        const known = knownOf(batch, rows[0] ?? { debtors: null, accounts: null });
+        split = splitBatch(batch, known.debtors, known.accounts);
         await writeFresh(db, client, split.fresh);
       }
       const merged = await mergeKnown(client, importId, split.known);
@@ -734,10 +760,18 @@ export function createPortfolioStore(
     }
   };
 
-  const merge = async (importId: string, rows: readonly PortfolioRow[]): Promise<BatchOutcome> => {
+  /**
+   * Writes a batch, merging it whole when `isMostlyKnown` (a revision of a stored portfolio:
+   * either way gives the same outcome, this one faster).
+   */
+  const merge = async (
+    importId: string,
+    rows: readonly PortfolioRow[],
+    isMostlyKnown = false,
+  ): Promise<BatchOutcome> => {
     const batch = stageBatch(rows);
     try {
-      return await write(importId, batch, false);
+      return await write(importId, batch, isMostlyKnown);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       return write(importId, batch, true);
@@ -774,6 +808,7 @@ export function createPortfolioStore(
         isBulkLoad: false,
         switching: undefined,
         inFlight: new Set(),
+        newShare: 1,
       });
       return id;
     },
@@ -783,11 +818,12 @@ export function createPortfolioStore(
       const run = runs.get(importId);
       if (run === undefined) return merge(importId, rows);
       await maybeBecomeBulkLoad(importId, run);
-      const batch = merge(importId, rows);
+      const batch = merge(importId, rows, run.newShare < directWriteMinNewShare);
       run.inFlight.add(batch);
       try {
         const outcome = await batch;
         run.written += outcome.inserted + outcome.updated;
+        run.newShare = outcome.inserted / rows.length;
         return outcome;
       } finally {
         run.inFlight.delete(batch);
