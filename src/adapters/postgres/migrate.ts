@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { rebuildDroppedIndexes } from './dropped-indexes.js';
+import { restoreLiftedForeignKeys } from './lifted-foreign-keys.js';
 import { migrations } from './migrations/index.js';
 
 /** An arbitrary constant: the advisory lock that serialises concurrent migrators. */
@@ -43,7 +44,10 @@ export async function migrate(pool: pg.Pool, logger: Logger): Promise<number[]> 
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     client.release();
   }
-  // Indexes a bulk import dropped and did not live to rebuild (see dropped-indexes.ts).
+  // Foreign keys and indexes a bulk import set aside and did not live to restore (see
+  // lifted-foreign-keys.ts and dropped-indexes.ts).
+  const restored = await restoreLiftedForeignKeys(pool);
+  if (restored.length > 0) logger.warn({ foreignKeys: restored }, 'db.foreign_keys_restored');
   const rebuilt = await rebuildDroppedIndexes(pool);
   if (rebuilt.length > 0) logger.warn({ indexes: rebuilt }, 'db.indexes_rebuilt');
   return applied;

@@ -8,6 +8,7 @@ import type { BatchOutcome, ImportCounts, PortfolioStore } from '../../ports/por
 import { AppError } from '../../domain/errors.js';
 import type { Database } from './database.js';
 import { dropIndexesForBulkLoad, rebuildDroppedIndexes } from './dropped-indexes.js';
+import { liftForeignKeysForBulkLoad, restoreLiftedForeignKeys } from './lifted-foreign-keys.js';
 
 /**
  * One per-connection staging table for the three parts of a batch, emptied at every commit:
@@ -634,8 +635,9 @@ const hasStaging = new WeakSet<pg.ClientBase>();
 export interface PortfolioStoreOptions {
   /**
    * Rows (inserted or updated) a run must have written before it becomes a bulk load: its
-   * console search and sort indexes are dropped and rebuilt once when it ends, which costs
-   * less than updating them row by row. A run also needs to have written a quarter as many
+   * console search and sort indexes are dropped and rebuilt once when it ends, and the foreign
+   * keys from accounts and contact points to debtors lifted and validated once when it ends,
+   * which costs less than keeping them up row by row. A run also needs to have written a quarter as many
    * rows as there were accounts when it began, so a small revision of a large portfolio never
    * rebuilds its indexes.
    */
@@ -670,10 +672,10 @@ const directWriteMinNewShare = 0.5;
  * their tables (COPY on PostgreSQL, unnest arrays on PGlite), and the known ones are staged
  * into a temporary table and merged set-based, the merge's statements sent as one query. A
  * first load is all new rows and never touches the staging table; a revision is mostly merge.
- * Commits use `synchronous_commit = off`: a crash can lose the
- * last batches of a run, never corrupt them, and re-running an import is idempotent. A run
- * that writes many rows relative to the portfolio becomes a bulk load (see
- * {@link PortfolioStoreOptions.bulkLoadMinRows} and dropped-indexes.ts).
+ * Commits use `synchronous_commit = off`: a crash can lose the last batches of a run, never
+ * corrupt them, and re-running an import is idempotent. A run that writes many rows relative
+ * to the portfolio becomes a bulk load (see {@link PortfolioStoreOptions.bulkLoadMinRows},
+ * lifted-foreign-keys.ts and dropped-indexes.ts).
  */
 export function createPortfolioStore(
   db: Database,
@@ -786,6 +788,7 @@ export function createPortfolioStore(
     run.isBulkLoad = true;
     run.switching = (async () => {
       await Promise.allSettled([...run.inFlight]);
+      await liftForeignKeysForBulkLoad(db.pool, `import:${importId}`);
       await dropIndexesForBulkLoad(db.pool, `import:${importId}`);
     })();
     return run.switching;
@@ -796,6 +799,7 @@ export function createPortfolioStore(
 
     async startImport(source) {
       // Heal what a bulk load that died half-way left behind.
+      await restoreLiftedForeignKeys(db.pool, parallelism);
       await rebuildDroppedIndexes(db.pool, parallelism);
       const { rows } = await db.pool.query<{ id: string; accounts: number }>(
         'INSERT INTO imports (source) VALUES ($1) RETURNING id, (SELECT count(*) FROM accounts)::int AS accounts',
@@ -848,10 +852,14 @@ export function createPortfolioStore(
       if (run?.isBulkLoad === true) {
         await Promise.allSettled([run.switching, ...run.inFlight]);
         const started = performance.now();
+        const foreignKeys = await restoreLiftedForeignKeys(db.pool, parallelism);
+        const validated = performance.now();
         const indexes = await rebuildDroppedIndexes(db.pool, parallelism);
         rebuild = {
+          foreignKeysValidated: foreignKeys,
+          foreignKeyValidationSeconds: Math.round(validated - started) / 1000,
           indexesRebuilt: indexes,
-          indexRebuildSeconds: Math.round(performance.now() - started) / 1000,
+          indexRebuildSeconds: Math.round(performance.now() - validated) / 1000,
         };
       }
       await db.pool.query(

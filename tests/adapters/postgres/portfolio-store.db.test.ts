@@ -6,6 +6,11 @@ import {
   bulkLoadDroppableIndexes,
   dropIndexesForBulkLoad,
 } from '../../../src/adapters/postgres/dropped-indexes.js';
+import {
+  bulkLoadLiftableForeignKeys,
+  liftForeignKeysForBulkLoad,
+  restoreLiftedForeignKeys,
+} from '../../../src/adapters/postgres/lifted-foreign-keys.js';
 import { migrate } from '../../../src/adapters/postgres/migrate.js';
 import {
   createPortfolioStore,
@@ -95,6 +100,20 @@ async function indexNames(db: TestDatabase): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
+/** The liftable foreign keys in place, each with whether every row has been proven. */
+async function foreignKeys(db: TestDatabase): Promise<Record<string, boolean>> {
+  const { rows } = await db.pool.query<{ name: string; is_valid: boolean }>(
+    `SELECT conname AS name, convalidated AS is_valid FROM pg_constraint
+     WHERE conname = ANY($1::text[]) AND contype = 'f' ORDER BY 1`,
+    [bulkLoadLiftableForeignKeys],
+  );
+  return Object.fromEntries(rows.map((row) => [row.name, row.is_valid]));
+}
+
+const allForeignKeysValid = Object.fromEntries(
+  [...bulkLoadLiftableForeignKeys].sort().map((name) => [name, true]),
+);
+
 async function droppedRecords(db: TestDatabase): Promise<number> {
   const { rows } = await db.pool.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM dropped_indexes',
@@ -132,6 +151,10 @@ describe(`portfolio store bulk loads on ${process.env.CUOTA_TEST_STORE ?? 'pglit
       `SELECT summary FROM imports WHERE status = 'finished' ORDER BY started_at, rows_read`,
     );
     expect(summaries[0]?.summary.indexesRebuilt).toEqual(expect.arrayContaining(allIndexes));
+    expect(summaries[0]?.summary.foreignKeysValidated).toEqual(
+      expect.arrayContaining([...bulkLoadLiftableForeignKeys]),
+    );
+    expect(await foreignKeys(bulk)).toEqual(allForeignKeysValid);
     expect(summaries[2]?.summary.indexesRebuilt).toBeUndefined();
   });
 
@@ -146,6 +169,66 @@ describe(`portfolio store bulk loads on ${process.env.CUOTA_TEST_STORE ?? 'pglit
     expect(await indexNames(bulk)).toEqual([...bulkLoadDroppableIndexes].sort());
     expect(await droppedRecords(bulk)).toBe(0);
   });
+
+  it('restores and validates the foreign keys of a bulk load that died half-way on the next start-up', async () => {
+    expect(await liftForeignKeysForBulkLoad(bulk.pool, 'import:crashed')).toEqual([
+      ...bulkLoadLiftableForeignKeys,
+    ]);
+    expect(await foreignKeys(bulk)).toEqual({});
+
+    await migrate(bulk.pool, silentLogger);
+
+    expect(await foreignKeys(bulk)).toEqual(allForeignKeysValid);
+    const { rows } = await bulk.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM lifted_foreign_keys',
+    );
+    expect(rows[0]?.n).toBe(0);
+  });
+
+  it('refuses to forget a lifted foreign key that a row breaks, and keeps it in force for new rows', async () => {
+    await liftForeignKeysForBulkLoad(bulk.pool, 'import:crashed');
+    const orphanDebtor = '00000000-0000-4000-8000-000000000001';
+    await bulk.pool.query(
+      `INSERT INTO accounts (account_ref, debtor_id, currency, balance_minor, due_date)
+       VALUES ('ORPHAN-1', $1, 'COP', 100, '2025-01-01')`,
+      [orphanDebtor],
+    );
+
+    await expect(restoreLiftedForeignKeys(bulk.pool)).rejects.toThrow(/accounts_debtor_id_fkey/);
+
+    expect(await foreignKeys(bulk)).toMatchObject({ accounts_debtor_id_fkey: false });
+    await expect(
+      bulk.pool.query(
+        `INSERT INTO accounts (account_ref, debtor_id, currency, balance_minor, due_date)
+         VALUES ('ORPHAN-2', $1, 'COP', 100, '2025-01-01')`,
+        [orphanDebtor],
+      ),
+    ).rejects.toMatchObject({ code: '23503' });
+    const { rows } = await bulk.pool.query<{ name: string }>(
+      'SELECT name FROM lifted_foreign_keys ORDER BY name',
+    );
+    expect(rows.map((row) => row.name)).toContain('accounts_debtor_id_fkey');
+
+    await bulk.pool.query(`DELETE FROM accounts WHERE account_ref = 'ORPHAN-1'`);
+    await restoreLiftedForeignKeys(bulk.pool);
+    expect(await foreignKeys(bulk)).toEqual(allForeignKeysValid);
+  });
+
+  (process.env.TEST_DATABASE_URL ? it : it.skip)(
+    'keeps the foreign keys when the tables stay locked, rather than stall the bot',
+    async () => {
+      const holder = await bulk.pool.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('LOCK TABLE accounts IN ACCESS SHARE MODE');
+        expect(await liftForeignKeysForBulkLoad(bulk.pool, 'import:blocked')).toEqual([]);
+      } finally {
+        await holder.query('ROLLBACK');
+        holder.release();
+      }
+      expect(await foreignKeys(bulk)).toEqual(allForeignKeysValid);
+    },
+  );
 
   it('rebuilds them when the next import starts, too', async () => {
     await dropIndexesForBulkLoad(bulk.pool, 'import:crashed');

@@ -9,6 +9,7 @@ import { sql as llmUsage } from './0008-llm-usage.js';
 import { sql as campaigns } from './0009-campaigns.js';
 import { sql as droppedIndexes } from './0010-dropped-indexes.js';
 import { sql as contactPointHashLookup } from './0011-contact-point-hash-lookup.js';
+import { sql as liftedForeignKeys } from './0012-lifted-foreign-keys.js';
 
 /** Versioned migrations in order. Append; never edit one that has shipped. */
 export const migrations: readonly {
@@ -27,4 +28,5 @@ export const migrations: readonly {
   { id: 9, name: 'campaigns', sql: campaigns },
   { id: 10, name: 'dropped-indexes', sql: droppedIndexes },
   { id: 11, name: 'contact-point-hash-lookup', sql: contactPointHashLookup },
+  { id: 12, name: 'lifted-foreign-keys', sql: liftedForeignKeys },
 ];
