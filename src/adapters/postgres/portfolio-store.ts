@@ -93,6 +93,8 @@ interface BatchDebtor {
   segment: string | undefined;
   tags: readonly string[] | undefined;
   id: string;
+  /** The batch's contact points of this debtor, as `[kind, value]`, each once. */
+  readonly contacts: [kind: string, value: string][];
 }
 
 /** A batch ready to stage: its debtors merged, its contact points deduplicated, ids drawn. */
@@ -109,18 +111,19 @@ interface StagedBatch {
  */
 function stageBatch(rows: readonly PortfolioRow[]): StagedBatch {
   const byRef = new Map<string, BatchDebtor>();
-  const seen = new Set<string>();
   const contactPoints: [string, string, string][] = [];
-  const contact = (debtorRef: string, kind: string, value: string): void => {
-    const key = `${kind}\u0000${value}\u0000${debtorRef}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    contactPoints.push([debtorRef, kind, value]);
+  // A debtor's first line cannot repeat itself (one phone, one e-mail, one chat id); its later
+  // lines are checked against the few contact points it has so far.
+  const contact = (debtor: BatchDebtor, isRepeat: boolean, kind: string, value: string): void => {
+    if (isRepeat && debtor.contacts.some(([k, v]) => k === kind && v === value)) return;
+    debtor.contacts.push([kind, value]);
+    contactPoints.push([debtor.debtorRef, kind, value]);
   };
   for (const row of rows) {
-    const known = byRef.get(row.debtorRef);
-    if (known === undefined) {
-      byRef.set(row.debtorRef, {
+    let debtor = byRef.get(row.debtorRef);
+    const isRepeat = debtor !== undefined;
+    if (debtor === undefined) {
+      debtor = {
         debtorRef: row.debtorRef,
         name: row.name,
         documentId: row.documentId,
@@ -133,22 +136,24 @@ function stageBatch(rows: readonly PortfolioRow[]): StagedBatch {
         segment: row.segment,
         tags: row.tags,
         id: '',
-      });
+        contacts: [],
+      };
+      byRef.set(row.debtorRef, debtor);
     } else {
-      known.name = row.name;
-      known.documentId = row.documentId ?? known.documentId;
-      known.country = row.explicitCountry ?? known.country;
-      known.resolvedCountry = row.resolvedCountry ?? known.resolvedCountry;
-      known.timeZone = row.explicitTimeZone ?? known.timeZone;
-      known.resolvedTimeZone = row.resolvedTimeZone;
-      known.locale = row.explicitLocale ?? known.locale;
-      known.resolvedLocale = row.resolvedLocale;
-      known.segment = row.segment ?? known.segment;
-      known.tags = row.tags ?? known.tags;
+      debtor.name = row.name;
+      debtor.documentId = row.documentId ?? debtor.documentId;
+      debtor.country = row.explicitCountry ?? debtor.country;
+      debtor.resolvedCountry = row.resolvedCountry ?? debtor.resolvedCountry;
+      debtor.timeZone = row.explicitTimeZone ?? debtor.timeZone;
+      debtor.resolvedTimeZone = row.resolvedTimeZone;
+      debtor.locale = row.explicitLocale ?? debtor.locale;
+      debtor.resolvedLocale = row.resolvedLocale;
+      debtor.segment = row.segment ?? debtor.segment;
+      debtor.tags = row.tags ?? debtor.tags;
     }
-    contact(row.debtorRef, 'phone', row.phone);
-    if (row.email !== undefined) contact(row.debtorRef, 'email', row.email);
-    if (row.telegramId !== undefined) contact(row.debtorRef, 'telegram', row.telegramId);
+    contact(debtor, isRepeat, 'phone', row.phone);
+    if (row.email !== undefined) contact(debtor, isRepeat, 'email', row.email);
+    if (row.telegramId !== undefined) contact(debtor, isRepeat, 'telegram', row.telegramId);
   }
   const debtors = [...byRef.values()];
   const ids = timeOrderedIds(debtors.length + rows.length, Date.now());
