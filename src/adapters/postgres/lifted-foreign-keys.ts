@@ -60,53 +60,67 @@ export async function liftForeignKeysForBulkLoad(
 const isLockTimeout = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && 'code' in err && err.code === '55P03';
 
+/** An arbitrary constant: the advisory lock under which lifted keys are put back. */
+const RESTORE_LOCK = 4_242_018;
+
+/** Whether the recorded constraint `l.name` exists (in any state) on its table. */
+const isPresent = /* sql */ `EXISTS (
+  SELECT 1 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+  WHERE c.conname = l.name AND t.relname = l.table_name
+    AND t.relnamespace = to_regnamespace(current_schema()))`;
+
 /**
- * Restores every foreign key recorded in `lifted_foreign_keys`, on up to `connections`
- * connections at once: first added back NOT VALID (in force for every new row from then on, a
- * brief lock), then VALIDATEd, which proves every stored row without blocking writes, in the
- * same transaction as the record's deletion. A row without its debtor fails the validation
- * loudly and keeps the record, so the next start-up tries again rather than forget. Idempotent
- * and safe from several processes at once. Returns the names restored.
+ * Restores every foreign key recorded in `lifted_foreign_keys`. First each is added back NOT
+ * VALID, in force for every new row from then on (one short transaction, under an advisory lock
+ * so two restorers never add one twice); then, on up to `connections` connections at once, each
+ * is VALIDATEd, which proves every stored row without blocking writes, in the same transaction
+ * as its record's deletion. A row without its debtor fails the validation loudly and keeps the
+ * record, so the next start-up tries again rather than forget. Idempotent and safe from several
+ * processes at once. Returns the names restored.
  */
 export async function restoreLiftedForeignKeys(pool: pg.Pool, connections = 1): Promise<string[]> {
+  const adder = await pool.connect();
+  try {
+    await adder.query('BEGIN');
+    await adder.query('SELECT pg_advisory_xact_lock($1)', [RESTORE_LOCK]);
+    const { rows } = await adder.query<{ name: string; table_name: string; definition: string }>(
+      `SELECT l.name, l.table_name, l.definition FROM lifted_foreign_keys l
+       WHERE NOT ${isPresent} ORDER BY l.name`,
+    );
+    for (const record of rows) {
+      await adder.query(
+        `ALTER TABLE ${adder.escapeIdentifier(record.table_name)} ADD CONSTRAINT ` +
+          `${adder.escapeIdentifier(record.name)} ${record.definition} NOT VALID`,
+      );
+    }
+    await adder.query('COMMIT');
+  } catch (err) {
+    await adder.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    adder.release();
+  }
+
   const restored: string[] = [];
-  const worker = async (): Promise<void> => {
+  const validator = async (): Promise<void> => {
     const client = await pool.connect();
     try {
       for (;;) {
         await client.query('BEGIN');
         try {
-          const { rows } = await client.query<{
-            name: string;
-            table_name: string;
-            definition: string;
-            is_present: boolean;
-          }>(
-            `SELECT l.name, l.table_name, l.definition,
-                    EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
-                            WHERE c.conname = l.name AND t.relname = l.table_name
-                              AND t.relnamespace = to_regnamespace(current_schema())) AS is_present
-             FROM lifted_foreign_keys l ORDER BY l.name LIMIT 1 FOR UPDATE SKIP LOCKED`,
+          const { rows } = await client.query<{ name: string; table_name: string }>(
+            `SELECT l.name, l.table_name FROM lifted_foreign_keys l WHERE ${isPresent}
+             ORDER BY l.name LIMIT 1 FOR UPDATE SKIP LOCKED`,
           );
           const record = rows[0];
           if (record === undefined) {
             await client.query('COMMIT');
             return;
           }
-          const table = client.escapeIdentifier(record.table_name);
-          const name = client.escapeIdentifier(record.name);
-          if (!record.is_present) {
-            await client.query(
-              `ALTER TABLE ${table} ADD CONSTRAINT ${name} ${record.definition} NOT VALID`,
-            );
-            // Commit the NOT VALID constraint so it is in force while the validation scans.
-            await client.query('COMMIT');
-            await client.query('BEGIN');
-            await client.query('SELECT 1 FROM lifted_foreign_keys WHERE name = $1 FOR UPDATE', [
-              record.name,
-            ]);
-          }
-          await client.query(`ALTER TABLE ${table} VALIDATE CONSTRAINT ${name}`);
+          await client.query(
+            `ALTER TABLE ${client.escapeIdentifier(record.table_name)} VALIDATE CONSTRAINT ` +
+              client.escapeIdentifier(record.name),
+          );
           await client.query('DELETE FROM lifted_foreign_keys WHERE name = $1', [record.name]);
           await client.query('COMMIT');
           restored.push(record.name);
@@ -119,6 +133,6 @@ export async function restoreLiftedForeignKeys(pool: pg.Pool, connections = 1): 
       client.release();
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, connections) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, connections) }, validator));
   return restored;
 }
