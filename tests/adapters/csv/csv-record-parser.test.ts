@@ -64,4 +64,39 @@ describe('CsvRecordParser', () => {
       ),
     );
   });
+
+  it('splits quote-free lines as a plain split would', () => {
+    const textArb = fc
+      .array(fc.constantFrom('a', 'bc', ' ', ',', ';', '\t', '\n', '\r', '\r\n', 'é'), {
+        maxLength: 40,
+      })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(textArb, fc.constantFrom(',', ';', '\t'), (text, delimiter) => {
+        const expected: CsvRecord[] = [];
+        text.split(/\r\n|\r|\n/).forEach((line, i) => {
+          if (line !== '') expected.push({ line: i + 1, fields: line.split(delimiter) });
+        });
+        expect(parseAll(text, delimiter)).toEqual(expected);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('gives the same records however any text is chunked', () => {
+    const textArb = fc
+      .array(fc.constantFrom('a', 'b', ',', '"', '""', '\n', '\r', '\r\n', ' '), { maxLength: 30 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(
+        textArb,
+        fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 5 }),
+        (text, splits) => {
+          const cuts = splits.map((split) => Math.min(split, text.length));
+          expect(parseAll(text, ',', cuts)).toEqual(parseAll(text));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
 });
