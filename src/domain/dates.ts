@@ -14,16 +14,50 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
+const monthLengths = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * daysInMonth without building a Date, for the years a LocalDate may have (1900-9999, where
+ * Date.UTC reads the year as written and follows the same Gregorian leap rule).
+ */
+function daysInMonthOf(year: number, month: number): number {
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return monthLengths[month - 1] ?? daysInMonth(year, month);
+}
+
 /** Builds a LocalDate from parts; undefined when the day does not exist (2025-02-30). */
 export function localDate(year: number, month: number, day: number): LocalDate | undefined {
   if (!Number.isInteger(year) || year < 1900 || year > 9999) return undefined;
   if (!Number.isInteger(month) || month < 1 || month > 12) return undefined;
-  if (!Number.isInteger(day) || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (!Number.isInteger(day) || day < 1 || day > daysInMonthOf(year, month)) return undefined;
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` as LocalDate;
+}
+
+function digitAt(text: string, at: number): number {
+  const digit = text.charCodeAt(at) - 48;
+  return digit >= 0 && digit <= 9 ? digit : Number.NaN;
+}
+
+/**
+ * parseLocalDate's answer for text that is exactly "YYYY-MM-DD" (what most files write) without
+ * a regex match or new strings: a valid date reads back as the text itself. Undefined otherwise.
+ */
+function isoDateOf(text: string): LocalDate | undefined {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45)
+    return undefined;
+  const year =
+    digitAt(text, 0) * 1000 + digitAt(text, 1) * 100 + digitAt(text, 2) * 10 + digitAt(text, 3);
+  const month = digitAt(text, 5) * 10 + digitAt(text, 6);
+  const day = digitAt(text, 8) * 10 + digitAt(text, 9);
+  if (Number.isNaN(year + month + day)) return undefined;
+  if (year < 1900 || month < 1 || month > 12 || day < 1) return undefined;
+  return day > daysInMonthOf(year, month) ? undefined : (text as LocalDate);
 }
 
 /** Parses "YYYY-MM-DD" or day-first "DD/MM/YYYY" (also with '-' or '.'); undefined otherwise. */
 export function parseLocalDate(raw: string): LocalDate | undefined {
+  const plain = isoDateOf(raw);
+  if (plain !== undefined) return plain;
   const text = raw.trim();
   const iso = isoDate.exec(text);
   if (iso) return localDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));

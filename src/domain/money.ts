@@ -74,7 +74,14 @@ export function toCurrencyCode(raw: string): CurrencyCode | undefined {
 
 /** The number of decimal places of the currency's minor unit (2 for USD, 0 for CLP, 3 for KWD). */
 export function currencyExponent(currency: CurrencyCode): number {
-  return exponentExceptions[currency] ?? 2;
+  // The set first: most amounts are in two-decimal currencies, and a Set lookup is cheaper.
+  return twoDecimalCurrencies.has(currency) ? 2 : (exponentExceptions[currency] ?? 2);
+}
+
+/** The exponent of a code the tables list; undefined for other names isCurrencyCode lets by. */
+function tabledExponent(code: string): number | undefined {
+  if (twoDecimalCurrencies.has(code)) return 2;
+  return Object.hasOwn(exponentExceptions, code) ? exponentExceptions[code] : undefined;
 }
 
 /** Wraps an integer as minor units; throws on a float or an unsafe integer (a bug, not input). */
@@ -143,6 +150,12 @@ export function parseDecimalAmount(
   style: DecimalStyle,
   currency: CurrencyCode,
 ): ParseAmountResult {
+  const knownExponent = tabledExponent(currency);
+  const plain =
+    knownExponent === undefined
+      ? undefined
+      : plainAmount(raw, style === 'comma' ? COMMA : POINT, knownExponent);
+  if (plain !== undefined) return plain;
   let text = raw
     .trim()
     .replace(/^[A-Za-z]{3}\s*(?=[\d$.,])/, '')
@@ -188,6 +201,50 @@ export function parseDecimalAmount(
     fraction = '';
   }
   return finish(integerPart, fraction, exponent);
+}
+
+const POINT = 46;
+const COMMA = 44;
+const ZERO = 48;
+/** Digits a plain amount may have in minor units and still be a safe integer whatever they are. */
+const safeDigits = 15;
+
+/**
+ * The common case of {@link parseDecimalAmount} without building strings: digits with at most
+ * one decimal mark between digits ("1250000.00", "845000"), short enough to be safe. Undefined
+ * for anything else, including the zero-decimal "1.250" that reads as a grouped thousand.
+ */
+function plainAmount(
+  raw: string,
+  decimalMark: number,
+  exponent: number,
+): ParseAmountResult | undefined {
+  const n = raw.length;
+  let markAt = -1;
+  for (let i = 0; i < n; i += 1) {
+    const c = raw.charCodeAt(i);
+    if (c >= ZERO && c <= ZERO + 9) continue;
+    if (c !== decimalMark || markAt >= 0 || i === 0 || i === n - 1) return undefined;
+    markAt = i;
+  }
+  if (n === 0) return undefined;
+  const integerDigits = markAt < 0 ? n : markAt;
+  if (integerDigits + exponent > safeDigits) return undefined;
+  let fractionEnd = n;
+  if (markAt >= 0) {
+    if (exponent === 0 && n - markAt - 1 === 3) return undefined;
+    while (fractionEnd > markAt + 1 && raw.charCodeAt(fractionEnd - 1) === ZERO) fractionEnd -= 1;
+    if (fractionEnd - markAt - 1 > exponent) return { ok: false, reason: 'too-many-decimals' };
+  }
+  let value = 0;
+  for (let i = 0; i < integerDigits; i += 1) value = value * 10 + (raw.charCodeAt(i) - ZERO);
+  let scale = exponent;
+  for (let i = markAt + 1; markAt >= 0 && i < fractionEnd; i += 1) {
+    value = value * 10 + (raw.charCodeAt(i) - ZERO);
+    scale -= 1;
+  }
+  for (; scale > 0; scale -= 1) value *= 10;
+  return { ok: true, amount: value as Minor };
 }
 
 function finish(integerPart: string, rawFraction: string, exponent: number): ParseAmountResult {

@@ -32,12 +32,21 @@ const regions: Readonly<Record<string, { timeZone: string; locale: string }>> = 
   GB: { timeZone: 'Europe/London', locale: 'en-GB' },
 };
 
+const regionByCountry: ReadonlyMap<string, { timeZone: string; locale: string }> = new Map(
+  Object.entries(regions),
+);
+
+/** The defaults of a country code in any case; the usual upper-case code needs no new string. */
+function regionOf(country: string): { timeZone: string; locale: string } | undefined {
+  return regionByCountry.get(country) ?? regionByCountry.get(country.toUpperCase());
+}
+
 export function defaultTimeZoneFor(country: string | undefined): string | undefined {
-  return country === undefined ? undefined : regions[country.toUpperCase()]?.timeZone;
+  return country === undefined ? undefined : regionOf(country)?.timeZone;
 }
 
 export function defaultLocaleFor(country: string | undefined): string | undefined {
-  return country === undefined ? undefined : regions[country.toUpperCase()]?.locale;
+  return country === undefined ? undefined : regionOf(country)?.locale;
 }
 
 /**

@@ -13,7 +13,12 @@ import {
 } from '../money.js';
 import type { NormalizePhoneResult } from '../phone.js';
 import { defaultLocaleFor, isLocaleTag, resolveTimeZone } from '../regions.js';
-import type { ColumnMapping, PortfolioColumn } from './columns.js';
+import {
+  optionalColumns,
+  requiredColumns,
+  type ColumnMapping,
+  type PortfolioColumn,
+} from './columns.js';
 
 /** The operator's defaults for what a row does not say. */
 export interface RegionDefaults {
@@ -143,10 +148,28 @@ function isRegionCode(code: string): boolean {
   return isKnown;
 }
 
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Locale cells already canonicalised: Intl is slow, and a file repeats a handful of locales. */
+const knownLocales = new Map<string, string | null>();
+
+/** The canonical BCP 47 tag of a locale cell ("es_co" is es-CO), or undefined. */
+function canonicalLocale(raw: string): string | undefined {
+  let canonical = knownLocales.get(raw);
+  if (canonical === undefined) {
+    const tag = raw.replace(/_/g, '-');
+    canonical = (isLocaleTag(tag) ? Intl.getCanonicalLocales(tag)[0] : undefined) ?? null;
+    if (knownLocales.size < 1000) knownLocales.set(raw, canonical);
+  }
+  return canonical ?? undefined;
+}
+
 /** ISO 3166 alpha-2 from a code ("co") or a common country name ("Colombia", "México"). */
 export function parseCountry(raw: string): string | undefined {
-  const text = raw.trim();
-  if (text.length === 2 && /^[A-Za-z]{2}$/.test(text)) {
+  const text = trimmed(raw);
+  if (text.length === 2 && isAsciiLetter(text.charCodeAt(0)) && isAsciiLetter(text.charCodeAt(1))) {
     const code = text.toUpperCase();
     return isRegionCode(code) ? code : undefined;
   }
@@ -160,6 +183,10 @@ export function parseCountry(raw: string): string | undefined {
 
 /** Tags from one cell: separated by `|` or `,`, trimmed, blanks and repeats dropped. */
 export function parseTags(raw: string): string[] {
+  if (!hasTagSeparator(raw)) {
+    const tag = trimmed(raw);
+    return tag === '' ? [] : [tag];
+  }
   return [
     ...new Set(
       raw
@@ -168,6 +195,56 @@ export function parseTags(raw: string): string[] {
         .filter((tag) => tag !== ''),
     ),
   ];
+}
+
+function hasTagSeparator(raw: string): boolean {
+  for (let i = 0; i < raw.length; i += 1) {
+    const c = raw.charCodeAt(i);
+    if (c === 124 || c === 44) return true;
+  }
+  return false;
+}
+
+/** What `\s` matches and String.prototype.trim removes: ECMAScript WhiteSpace and LineTerminator. */
+function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** `text.trim()`, skipping the call for the usual cell that starts and ends with a printable. */
+function trimmed(text: string): string {
+  const n = text.length;
+  if (n === 0) return text;
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(n - 1);
+  return first > 32 && first < 127 && last > 32 && last < 127 ? text : text.trim();
+}
+
+/** `/\s\s|[\t\r\n]/.test(text)`, without the regex: spacing that textOf collapses. */
+function hasLooseSpacing(text: string): boolean {
+  let wasSpace = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c > 32 && c < 127) {
+      wasSpace = false;
+      continue;
+    }
+    if (c === 9 || c === 10 || c === 13) return true;
+    const isSpaceNow = isSpace(c);
+    if (isSpaceNow && wasSpace) return true;
+    wasSpace = isSpaceNow;
+  }
+  return false;
 }
 
 const emailShape = /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>".]+$/;
@@ -179,13 +256,26 @@ const amountReasons = {
   'too-large': () => 'amount too large',
 } as const;
 
-function cellOf(
-  fields: readonly string[],
-  mapping: ColumnMapping,
-  column: PortfolioColumn,
-): string {
-  const position = mapping.index[column];
-  return position === undefined ? '' : (fields[position] ?? '').trim();
+/** Where each column sits in a record, -1 when the file lacks it. */
+type Positions = Readonly<Record<PortfolioColumn, number>>;
+
+const allColumns: readonly PortfolioColumn[] = [...requiredColumns, ...optionalColumns];
+// Read once per mapping: a keyed lookup per cell of a million rows costs more than the cell.
+const positionsByMapping = new WeakMap<ColumnMapping, Positions>();
+
+function positionsOf(mapping: ColumnMapping): Positions {
+  let positions = positionsByMapping.get(mapping);
+  if (positions === undefined) {
+    positions = Object.fromEntries(
+      allColumns.map((column) => [column, mapping.index[column] ?? -1]),
+    ) as Positions;
+    positionsByMapping.set(mapping, positions);
+  }
+  return positions;
+}
+
+function cellAt(fields: readonly string[], position: number): string {
+  return position < 0 ? '' : trimmed(fields[position] ?? '');
 }
 
 function report(
@@ -201,17 +291,18 @@ function report(
 
 function textOf(
   fields: readonly string[],
+  position: number,
   mapping: ColumnMapping,
   problems: RowProblem[],
   column: PortfolioColumn,
   isRequired: boolean,
 ): string | undefined {
-  let value = cellOf(fields, mapping, column);
+  let value = cellAt(fields, position);
   if (value === '')
     return isRequired
       ? report(problems, mapping, column, '', 'required value is empty')
       : undefined;
-  if (/\s\s|[\t\r\n]/.test(value)) value = value.replace(/\s+/g, ' ');
+  if (hasLooseSpacing(value)) value = value.replace(/\s+/g, ' ');
   if (value.length > maxTextLength)
     return report(problems, mapping, column, value, `longer than ${maxTextLength} characters`);
   return value;
@@ -219,6 +310,7 @@ function textOf(
 
 function amountOf(
   fields: readonly string[],
+  position: number,
   context: RowContext,
   problems: RowProblem[],
   column: PortfolioColumn,
@@ -226,7 +318,7 @@ function amountOf(
   isRequired: boolean,
 ): Minor | undefined {
   const { mapping, decimalStyle } = context;
-  const raw = cellOf(fields, mapping, column);
+  const raw = cellAt(fields, position);
   if (raw === '')
     return isRequired
       ? report(problems, mapping, column, '', 'required value is empty')
@@ -278,12 +370,13 @@ export function checkRow(
       ],
     };
   }
+  const at = positionsOf(mapping);
   const problems: RowProblem[] = [];
-  const accountRef = textOf(fields, mapping, problems, 'account_ref', true);
-  const debtorRef = textOf(fields, mapping, problems, 'debtor_ref', true);
-  const name = textOf(fields, mapping, problems, 'name', true);
+  const accountRef = textOf(fields, at.account_ref, mapping, problems, 'account_ref', true);
+  const debtorRef = textOf(fields, at.debtor_ref, mapping, problems, 'debtor_ref', true);
+  const name = textOf(fields, at.name, mapping, problems, 'name', true);
 
-  const rawCurrency = cellOf(fields, mapping, 'currency');
+  const rawCurrency = cellAt(fields, at.currency);
   let currency: CurrencyCode | undefined;
   if (rawCurrency === '') report(problems, mapping, 'currency', '', 'required value is empty');
   else {
@@ -297,17 +390,17 @@ export function checkRow(
         'not an ISO 4217 currency code (such as COP, MXN, BRL)',
       );
   }
-  const balance = amountOf(fields, context, problems, 'balance', currency, true);
+  const balance = amountOf(fields, at.balance, context, problems, 'balance', currency, true);
   const originalAmount =
-    mapping.index.original_amount === undefined
+    at.original_amount < 0
       ? undefined
-      : amountOf(fields, context, problems, 'original_amount', currency, false);
+      : amountOf(fields, at.original_amount, context, problems, 'original_amount', currency, false);
   const minPayment =
-    mapping.index.min_payment === undefined
+    at.min_payment < 0
       ? undefined
-      : amountOf(fields, context, problems, 'min_payment', currency, false);
+      : amountOf(fields, at.min_payment, context, problems, 'min_payment', currency, false);
 
-  const rawDueDate = cellOf(fields, mapping, 'due_date');
+  const rawDueDate = cellAt(fields, at.due_date);
   let dueDate: LocalDate | undefined;
   if (rawDueDate === '') report(problems, mapping, 'due_date', '', 'required value is empty');
   else {
@@ -322,7 +415,7 @@ export function checkRow(
       );
   }
 
-  const rawCountry = cellOf(fields, mapping, 'country');
+  const rawCountry = cellAt(fields, at.country);
   let explicitCountry: string | undefined;
   if (rawCountry !== '') {
     explicitCountry = parseCountry(rawCountry);
@@ -336,7 +429,7 @@ export function checkRow(
       );
   }
 
-  const rawPhone = cellOf(fields, mapping, 'phone');
+  const rawPhone = cellAt(fields, at.phone);
   let phone: string | undefined;
   let phoneCountry: string | undefined;
   if (rawPhone === '') report(problems, mapping, 'phone', '', 'required value is empty');
@@ -359,7 +452,7 @@ export function checkRow(
     }
   }
 
-  const explicitTimeZone = textOf(fields, mapping, problems, 'timezone', false);
+  const explicitTimeZone = textOf(fields, at.timezone, mapping, problems, 'timezone', false);
   if (explicitTimeZone !== undefined && !isTimeZone(explicitTimeZone)) {
     report(
       problems,
@@ -370,16 +463,15 @@ export function checkRow(
     );
   }
 
-  const rawLocale = cellOf(fields, mapping, 'locale');
+  const rawLocale = cellAt(fields, at.locale);
   let explicitLocale: string | undefined;
   if (rawLocale !== '') {
-    const tag = rawLocale.replace(/_/g, '-');
-    explicitLocale = isLocaleTag(tag) ? Intl.getCanonicalLocales(tag)[0] : undefined;
+    explicitLocale = canonicalLocale(rawLocale);
     if (explicitLocale === undefined)
       report(problems, mapping, 'locale', rawLocale, 'not a locale tag (such as es-CO or pt-BR)');
   }
 
-  const rawEmail = cellOf(fields, mapping, 'email');
+  const rawEmail = cellAt(fields, at.email);
   let email: string | undefined;
   if (rawEmail !== '') {
     if (emailShape.test(rawEmail) && rawEmail.length <= maxTextLength)
@@ -387,17 +479,17 @@ export function checkRow(
     else report(problems, mapping, 'email', rawEmail, 'not an email address');
   }
 
-  const rawTelegram = cellOf(fields, mapping, 'telegram_id');
+  const rawTelegram = cellAt(fields, at.telegram_id);
   let telegramId: string | undefined;
   if (rawTelegram !== '') {
     if (/^\d{1,19}$/.test(rawTelegram)) telegramId = rawTelegram;
     else report(problems, mapping, 'telegram_id', rawTelegram, 'not a numeric Telegram chat id');
   }
 
-  const documentId = textOf(fields, mapping, problems, 'document_id', false);
-  const product = textOf(fields, mapping, problems, 'product', false);
-  const segment = textOf(fields, mapping, problems, 'segment', false);
-  const rawTags = cellOf(fields, mapping, 'tags');
+  const documentId = textOf(fields, at.document_id, mapping, problems, 'document_id', false);
+  const product = textOf(fields, at.product, mapping, problems, 'product', false);
+  const segment = textOf(fields, at.segment, mapping, problems, 'segment', false);
+  const rawTags = cellAt(fields, at.tags);
   const tags = rawTags === '' ? undefined : parseTags(rawTags);
 
   if (
