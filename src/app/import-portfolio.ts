@@ -9,7 +9,7 @@ import {
 } from '../domain/portfolio/row.js';
 import { AppError } from '../domain/errors.js';
 import type { DecimalStyle } from '../domain/money.js';
-import { normalizePhone, type NormalizePhoneResult } from '../domain/phone.js';
+import { normalizePhone, normalizePlainPhone, type NormalizePhoneResult } from '../domain/phone.js';
 import type { Clock } from '../ports/clock.js';
 import type { ImportCounts, PortfolioStore } from '../ports/portfolio-store.js';
 
@@ -82,15 +82,18 @@ const decimalSampleSize = 1000;
 const phoneCacheSize = 4096;
 
 /**
- * normalizePhone with a bounded memo: a debtor with several accounts repeats the same number,
- * and parsing is the costliest check of a row. Cleared when full rather than evicting one by
- * one, which keeps it cheap and its memory bounded.
+ * normalizePhone with a bounded memo for the numbers only the full parse can read: a debtor with
+ * several accounts repeats the same number, and that parse is the costliest check of a row. A
+ * plain number is read without it, for less than the memo's own key and lookup would cost.
+ * Cleared when full rather than evicting one by one, which keeps it cheap and its memory bounded.
  */
 export function cachedPhoneNormalizer(
   size = phoneCacheSize,
 ): (raw: string, country: string) => NormalizePhoneResult {
   const cache = new Map<string, NormalizePhoneResult>();
   return (raw, country) => {
+    const plain = normalizePlainPhone(raw, country);
+    if (plain !== undefined) return plain;
     const key = `${country}|${raw}`;
     let result = cache.get(key);
     if (result === undefined) {
@@ -103,12 +106,116 @@ export function cachedPhoneNormalizer(
 }
 
 /**
- * A copy of `text` that does not pin the string it was cut from. V8 keeps a substring of 13 or
- * more characters as a view into its parent, so a ref kept for the whole run would otherwise
- * keep every chunk of the file in memory.
+ * The line each account_ref of a file was first seen on. Exact (a hash hit is confirmed
+ * character by character, so no ref is ever taken for another), and with nothing per ref on the
+ * JS heap: a Map of a million strings grows old space and keeps the garbage collector busy for
+ * the whole run, while here the refs' UTF-16 code units sit end to end in one typed array and an
+ * open-addressing table of hashes points into it.
  */
-function detached(text: string): string {
-  return ` ${text}`.slice(1);
+export class FirstLineIndex {
+  /** Per slot: entry number + 1, 0 when free. Kept at most half full. */
+  private slots = new Int32Array(1 << 12);
+  /** Per slot: the hash of its entry, so most probes never touch the refs. */
+  private slotHashes = new Int32Array(1 << 12);
+  /** Per entry: where its ref starts in `units`; entry i ends where entry i + 1 starts. */
+  private starts = new Float64Array(1 << 11);
+  private lines = new Float64Array(1 << 11);
+  private units = new Uint16Array(1 << 15);
+  private count = 0;
+
+  /** How many refs are recorded. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The line `ref` was first seen on; when it is new, records `line` and returns undefined. */
+  firstLineOrAdd(ref: string, line: number): number | undefined {
+    const hash = hashOf(ref);
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = this.slots[slot] as number;
+      if (entry === 0) break;
+      if (this.slotHashes[slot] === hash && this.holds(entry - 1, ref))
+        return this.lines[entry - 1];
+      slot = (slot + 1) & mask;
+    }
+    this.add(ref, line);
+    this.slots[slot] = this.count;
+    this.slotHashes[slot] = hash;
+    if (this.count * 2 > this.slots.length) this.rehash();
+    return undefined;
+  }
+
+  private holds(entry: number, ref: string): boolean {
+    const start = this.starts[entry] as number;
+    const end = this.starts[entry + 1] as number;
+    if (end - start !== ref.length) return false;
+    const units = this.units;
+    for (let i = 0; i < ref.length; i += 1)
+      if (units[start + i] !== ref.charCodeAt(i)) return false;
+    return true;
+  }
+
+  private add(ref: string, line: number): void {
+    const entry = this.count;
+    if (entry + 2 > this.starts.length) {
+      const size = capacityFor(this.starts.length, entry + 2);
+      const starts = new Float64Array(size);
+      const lines = new Float64Array(size);
+      starts.set(this.starts);
+      lines.set(this.lines);
+      this.starts = starts;
+      this.lines = lines;
+    }
+    const start = this.starts[entry] as number;
+    const end = start + ref.length;
+    if (end > this.units.length) {
+      const units = new Uint16Array(capacityFor(this.units.length, end));
+      units.set(this.units);
+      this.units = units;
+    }
+    const units = this.units;
+    for (let i = 0; i < ref.length; i += 1) units[start + i] = ref.charCodeAt(i);
+    this.starts[entry + 1] = end;
+    this.lines[entry] = line;
+    this.count = entry + 1;
+  }
+
+  private rehash(): void {
+    const oldSlots = this.slots;
+    const oldHashes = this.slotHashes;
+    this.slots = new Int32Array(oldSlots.length * 2);
+    this.slotHashes = new Int32Array(oldSlots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let i = 0; i < oldSlots.length; i += 1) {
+      const entry = oldSlots[i] as number;
+      if (entry === 0) continue;
+      const hash = oldHashes[i] as number;
+      let slot = hash & mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+      this.slots[slot] = entry;
+      this.slotHashes[slot] = hash;
+    }
+  }
+}
+
+/** The next size of a growing array that must hold `needed`: doubling keeps appends cheap. */
+function capacityFor(current: number, needed: number): number {
+  let size = current * 2;
+  while (size < needed) size *= 2;
+  return size;
+}
+
+/** FNV-1a over UTF-16 code units, then murmur3's finaliser so the low bits index the table well. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  return hash ^ (hash >>> 16);
 }
 
 /** FNV-1a over UTF-16 code units: spreads debtor refs over lanes, the same ref always alike. */
@@ -156,7 +263,7 @@ export async function importPortfolio(
   let context: Parameters<typeof checkRow>[2] | undefined;
   let decimalStyle: DecimalStyle = input.delimiter === ';' ? 'comma' : 'point';
   const sample: SourceRecord[] = [];
-  const firstLineOf = new Map<string, number>();
+  const firstLineOf = new FirstLineIndex();
   // One lane per concurrent batch; a debtor's rows always take the same lane (see parallelism).
   const lanes = Array.from({ length: Math.max(1, store.parallelism) }, () => ({
     batch: [] as PortfolioRow[],
@@ -204,7 +311,7 @@ export async function importPortfolio(
       return reject(record.line, [{ column: '', value: '', reason: record.error }]);
     const checked = checkRow(record.fields, record.line, context);
     if (!checked.ok) return reject(record.line, checked.problems);
-    const first = firstLineOf.get(checked.row.accountRef);
+    const first = firstLineOf.firstLineOrAdd(checked.row.accountRef, record.line);
     if (first !== undefined) {
       return reject(record.line, [
         {
@@ -214,7 +321,6 @@ export async function importPortfolio(
         },
       ]);
     }
-    firstLineOf.set(detached(checked.row.accountRef), record.line);
     const lane = lanes.length === 1 ? lanes[0] : lanes[laneOf(checked.row.debtorRef, lanes.length)];
     if (lane === undefined) throw new AppError('internal', 'no lane for a row');
     lane.batch.push(checked.row);
