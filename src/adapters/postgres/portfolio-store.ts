@@ -5,7 +5,6 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PortfolioRow } from '../../domain/portfolio/row.js';
 import type { BatchOutcome, ImportCounts, PortfolioStore } from '../../ports/portfolio-store.js';
-import { AppError } from '../../domain/errors.js';
 import type { Database } from './database.js';
 import { dropIndexesForBulkLoad, rebuildDroppedIndexes } from './dropped-indexes.js';
 import { liftForeignKeysForBulkLoad, restoreLiftedForeignKeys } from './lifted-foreign-keys.js';
@@ -92,7 +91,10 @@ interface BatchDebtor {
   resolvedLocale: string;
   segment: string | undefined;
   tags: readonly string[] | undefined;
+  /** The id a new debtor gets. */
   id: string;
+  /** The id of the stored debtor with this ref, once a lookup found one. */
+  storedId: string | undefined;
   /** The batch's contact points of this debtor, as `[kind, value]`, each once. */
   readonly contacts: [kind: string, value: string][];
 }
@@ -100,9 +102,11 @@ interface BatchDebtor {
 /** A batch ready to stage: its debtors merged, its contact points deduplicated, ids drawn. */
 interface StagedBatch {
   readonly debtors: readonly BatchDebtor[];
-  readonly contactPoints: readonly (readonly [debtorRef: string, kind: string, value: string])[];
   readonly accounts: readonly PortfolioRow[];
+  /** Per account, the id it gets when new. */
   readonly accountIds: readonly string[];
+  /** Per account, its debtor. */
+  readonly accountDebtors: readonly BatchDebtor[];
 }
 
 /**
@@ -111,13 +115,12 @@ interface StagedBatch {
  */
 function stageBatch(rows: readonly PortfolioRow[]): StagedBatch {
   const byRef = new Map<string, BatchDebtor>();
-  const contactPoints: [string, string, string][] = [];
+  const accountDebtors: BatchDebtor[] = [];
   // A debtor's first line cannot repeat itself (one phone, one e-mail, one chat id); its later
   // lines are checked against the few contact points it has so far.
   const contact = (debtor: BatchDebtor, isRepeat: boolean, kind: string, value: string): void => {
     if (isRepeat && debtor.contacts.some(([k, v]) => k === kind && v === value)) return;
     debtor.contacts.push([kind, value]);
-    contactPoints.push([debtor.debtorRef, kind, value]);
   };
   for (const row of rows) {
     let debtor = byRef.get(row.debtorRef);
@@ -136,6 +139,7 @@ function stageBatch(rows: readonly PortfolioRow[]): StagedBatch {
         segment: row.segment,
         tags: row.tags,
         id: '',
+        storedId: undefined,
         contacts: [],
       };
       byRef.set(row.debtorRef, debtor);
@@ -151,6 +155,7 @@ function stageBatch(rows: readonly PortfolioRow[]): StagedBatch {
       debtor.segment = row.segment ?? debtor.segment;
       debtor.tags = row.tags ?? debtor.tags;
     }
+    accountDebtors.push(debtor);
     contact(debtor, isRepeat, 'phone', row.phone);
     if (row.email !== undefined) contact(debtor, isRepeat, 'email', row.email);
     if (row.telegramId !== undefined) contact(debtor, isRepeat, 'telegram', row.telegramId);
@@ -160,10 +165,9 @@ function stageBatch(rows: readonly PortfolioRow[]): StagedBatch {
   debtors.forEach((debtor, i) => {
     debtor.id = ids[i] as string;
   });
-  return { debtors, contactPoints, accounts: rows, accountIds: ids.slice(debtors.length) };
+  return { debtors, accounts: rows, accountIds: ids.slice(debtors.length), accountDebtors };
 }
 
-const copySpecial = /[\\\t\n\r]/;
 const copySpecialAll = /[\\\t\n\r]/g;
 const copyEscapes: Readonly<Record<string, string>> = {
   '\\': '\\\\',
@@ -175,14 +179,26 @@ const copyEscapes: Readonly<Record<string, string>> = {
 /** A text value in COPY's text format; `\N` for none. */
 function c(value: string | undefined): string {
   if (value === undefined) return '\\N';
-  return copySpecial.test(value)
-    ? value.replace(copySpecialAll, (ch) => copyEscapes[ch] ?? ch)
-    : value;
+  // A character loop: cheaper than a regex call for the short values of a row, on every row.
+  for (let i = 0; i < value.length; i += 1) {
+    const ch = value.charCodeAt(i);
+    if (ch === 92 || ch === 9 || ch === 10 || ch === 13)
+      return value.replace(copySpecialAll, (special) => copyEscapes[special] ?? special);
+  }
+  return value;
 }
 
 /** A number in COPY's text format; `\N` for none. */
 function n(value: number | undefined): string {
   return value === undefined ? '\\N' : String(value);
+}
+
+/** The contact points of `debtors`, as `[debtorRef, kind, value]`. */
+function contactPointsOf(debtors: readonly BatchDebtor[]): [string, string, string][] {
+  const points: [string, string, string][] = [];
+  for (const debtor of debtors)
+    for (const [kind, value] of debtor.contacts) points.push([debtor.debtorRef, kind, value]);
+  return points;
 }
 
 /**
@@ -199,7 +215,7 @@ function copyText(batch: StagedBatch): string {
         `\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${d.id}`,
     );
   }
-  for (const [debtorRef, kind, value] of batch.contactPoints) {
+  for (const [debtorRef, kind, value] of contactPointsOf(batch.debtors)) {
     lines.push(
       `${CONTACT_POINT}\t\\N\t${c(debtorRef)}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t` +
         `\\N\t\\N\t${kind}\t${c(value)}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N`,
@@ -271,7 +287,8 @@ const insertStaging =
 
 /** The parameters of {@link insertStaging}. */
 function stagingArrays(batch: StagedBatch): StagingValue[][] {
-  const { debtors: d, contactPoints: c, accounts: a } = batch;
+  const { debtors: d, accounts: a } = batch;
+  const c = contactPointsOf(d);
   return [
     d.map((x) => x.debtorRef),
     d.map((x) => x.name),
@@ -418,81 +435,62 @@ SELECT (SELECT string_agg(r.n || ':' || d.id, ',')
         FROM unnest(string_to_array($2, E'\\n')) WITH ORDINALITY AS r(ref, n)
         JOIN accounts a ON a.account_ref = r.ref) AS accounts`;
 
-/** The debtors and accounts of a batch the store holds, from {@link lookupKnown}'s answer. */
-function knownOf(
+/**
+ * Applies {@link lookupKnown}'s answer to the batch: each stored debtor gets its `storedId`.
+ * Returns, per account, whether the store holds it (1) or not (0).
+ */
+function applyKnown(
   batch: StagedBatch,
   answer: { debtors: string | null; accounts: string | null },
-): { debtors: Map<string, string>; accounts: Set<string> } {
-  const debtors = new Map<string, string>();
-  const accounts = new Set<string>();
+): Uint8Array {
+  for (const d of batch.debtors) d.storedId = undefined;
   for (const entry of answer.debtors?.split(',') ?? []) {
     const colon = entry.indexOf(':');
     const debtor = batch.debtors[Number(entry.slice(0, colon)) - 1];
-    if (debtor !== undefined) debtors.set(debtor.debtorRef, entry.slice(colon + 1));
+    if (debtor !== undefined) debtor.storedId = entry.slice(colon + 1);
   }
-  for (const entry of answer.accounts?.split(',') ?? []) {
-    const row = batch.accounts[Number(entry) - 1];
-    if (row !== undefined) accounts.add(row.accountRef);
-  }
-  return { debtors, accounts };
+  const isKnown = new Uint8Array(batch.accounts.length);
+  for (const entry of answer.accounts?.split(',') ?? []) isKnown[Number(entry) - 1] = 1;
+  return isKnown;
 }
 
 /** A batch split by what the store holds: new rows are written as they are, the rest merged. */
 interface SplitBatch {
-  /** Debtors, contact points and accounts no row of the store has yet. */
+  /** Debtors (with their contact points) and accounts, by position, the store has no row of. */
   readonly fresh: {
     readonly debtors: readonly BatchDebtor[];
-    readonly contactPoints: readonly (readonly [debtorId: string, kind: string, value: string])[];
-    readonly accounts: readonly (readonly [row: PortfolioRow, id: string, debtorId: string])[];
+    readonly accounts: readonly number[];
   };
   /** What must be merged with stored rows (see {@link mergeDebtors} and its siblings). */
   readonly known: StagedBatch;
 }
 
-/** Splits a batch by what {@link lookupKnown} found. */
-function splitBatch(
-  batch: StagedBatch,
-  knownDebtors: ReadonlyMap<string, string>,
-  knownAccounts: ReadonlySet<string>,
-): SplitBatch {
-  const newDebtorIds = new Map<string, string>();
+/** Splits a batch by what {@link applyKnown} found. */
+function splitBatch(batch: StagedBatch, isKnownAccount: Uint8Array): SplitBatch {
   const freshDebtors: BatchDebtor[] = [];
-  const knownDebtorsOfBatch: BatchDebtor[] = [];
-  for (const debtor of batch.debtors) {
-    if (knownDebtors.has(debtor.debtorRef)) knownDebtorsOfBatch.push(debtor);
-    else {
-      freshDebtors.push(debtor);
-      newDebtorIds.set(debtor.debtorRef, debtor.id);
-    }
-  }
-  const freshContactPoints: [string, string, string][] = [];
-  const knownContactPoints: (readonly [string, string, string])[] = [];
-  for (const point of batch.contactPoints) {
-    const debtorId = newDebtorIds.get(point[0]);
-    if (debtorId === undefined) knownContactPoints.push(point);
-    else freshContactPoints.push([debtorId, point[1], point[2]]);
-  }
-  const freshAccounts: [PortfolioRow, string, string][] = [];
-  const knownAccountsOfBatch: PortfolioRow[] = [];
-  const knownAccountIds: string[] = [];
+  const knownDebtors: BatchDebtor[] = [];
+  for (const debtor of batch.debtors)
+    (debtor.storedId === undefined ? freshDebtors : knownDebtors).push(debtor);
+  const freshAccounts: number[] = [];
+  const known = {
+    accounts: [] as PortfolioRow[],
+    ids: [] as string[],
+    debtors: [] as BatchDebtor[],
+  };
   batch.accounts.forEach((row, i) => {
-    const id = batch.accountIds[i] as string;
-    if (knownAccounts.has(row.accountRef)) {
-      knownAccountsOfBatch.push(row);
-      knownAccountIds.push(id);
-      return;
-    }
-    const debtorId = newDebtorIds.get(row.debtorRef) ?? knownDebtors.get(row.debtorRef);
-    if (debtorId === undefined) throw new AppError('internal', 'an account without its debtor');
-    freshAccounts.push([row, id, debtorId]);
+    if (isKnownAccount[i] === 1) {
+      known.accounts.push(row);
+      known.ids.push(batch.accountIds[i] as string);
+      known.debtors.push(batch.accountDebtors[i] as BatchDebtor);
+    } else freshAccounts.push(i);
   });
   return {
-    fresh: { debtors: freshDebtors, contactPoints: freshContactPoints, accounts: freshAccounts },
+    fresh: { debtors: freshDebtors, accounts: freshAccounts },
     known: {
-      debtors: knownDebtorsOfBatch,
-      contactPoints: knownContactPoints,
-      accounts: knownAccountsOfBatch,
-      accountIds: knownAccountIds,
+      debtors: knownDebtors,
+      accounts: known.accounts,
+      accountIds: known.ids,
+      accountDebtors: known.debtors,
     },
   };
 }
@@ -517,21 +515,32 @@ function debtorLines(debtors: readonly BatchDebtor[]): string {
   return text;
 }
 
+/** The contact points of new debtors as a COPY of `contact_points`. */
 const copyContactPoints = 'COPY contact_points (debtor_id, kind, value) FROM STDIN';
-function contactPointLines(points: SplitBatch['fresh']['contactPoints']): string {
+function contactPointLines(debtors: readonly BatchDebtor[]): string {
   let text = '';
-  for (const [debtorId, kind, value] of points) text += `${debtorId}\t${kind}\t${c(value)}\n`;
+  for (const d of debtors)
+    for (const [kind, value] of d.contacts) text += `${d.id}\t${kind}\t${c(value)}\n`;
   return text;
 }
 
+/** The id of an account's debtor: the stored one's, else the one it is given. */
+function debtorIdOf(batch: StagedBatch, i: number): string {
+  const debtor = batch.accountDebtors[i] as BatchDebtor;
+  return debtor.storedId ?? debtor.id;
+}
+
+/** New accounts (by position in the batch) as a COPY of `accounts`. */
 const copyAccounts =
   'COPY accounts (id, account_ref, debtor_id, currency, balance_minor, original_minor, min_payment_minor, due_date, product, segment) FROM STDIN';
-function accountLines(accounts: SplitBatch['fresh']['accounts']): string {
+function accountLines(batch: StagedBatch, positions: readonly number[]): string {
   let text = '';
-  for (const [row, id, debtorId] of accounts) {
+  for (const i of positions) {
+    const row = batch.accounts[i] as PortfolioRow;
     text +=
-      `${id}\t${c(row.accountRef)}\t${debtorId}\t${row.currency}\t${row.balance}\t` +
-      `${n(row.originalAmount)}\t${n(row.minPayment)}\t${row.dueDate}\t${c(row.product)}\t${c(row.segment)}\n`;
+      `${batch.accountIds[i] as string}\t${c(row.accountRef)}\t${debtorIdOf(batch, i)}\t${row.currency}\t` +
+      `${row.balance}\t${n(row.originalAmount)}\t${n(row.minPayment)}\t${row.dueDate}\t` +
+      `${c(row.product)}\t${c(row.segment)}\n`;
   }
   return text;
 }
@@ -557,15 +566,18 @@ SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::bigint[
 async function writeFresh(
   db: Database,
   client: pg.PoolClient,
+  batch: StagedBatch,
   fresh: SplitBatch['fresh'],
 ): Promise<void> {
-  const { debtors, contactPoints, accounts } = fresh;
+  const { debtors, accounts } = fresh;
   if (db.supportsCopy) {
     const copy = (statement: string, text: string): Promise<void> =>
       pipeline(Readable.from([text]), client.query(copyFrom(statement)));
-    if (debtors.length > 0) await copy(copyDebtors, debtorLines(debtors));
-    if (contactPoints.length > 0) await copy(copyContactPoints, contactPointLines(contactPoints));
-    if (accounts.length > 0) await copy(copyAccounts, accountLines(accounts));
+    if (debtors.length > 0) {
+      await copy(copyDebtors, debtorLines(debtors));
+      await copy(copyContactPoints, contactPointLines(debtors));
+    }
+    if (accounts.length > 0) await copy(copyAccounts, accountLines(batch, accounts));
     return;
   }
   if (debtors.length > 0) {
@@ -580,26 +592,26 @@ async function writeFresh(
       debtors.map((d) => d.segment ?? null),
       debtors.map((d) => (d.tags === undefined ? null : d.tags.join('|'))),
     ]);
-  }
-  if (contactPoints.length > 0) {
+    const points = debtors.flatMap((d) => d.contacts.map(([kind, value]) => [d.id, kind, value]));
     await client.query(insertFreshContactPoints, [
-      contactPoints.map((p) => p[0]),
-      contactPoints.map((p) => p[1]),
-      contactPoints.map((p) => p[2]),
+      points.map((p) => p[0]),
+      points.map((p) => p[1]),
+      points.map((p) => p[2]),
     ]);
   }
   if (accounts.length > 0) {
+    const rows = accounts.map((i) => batch.accounts[i] as PortfolioRow);
     await client.query(insertFreshAccounts, [
-      accounts.map(([, id]) => id),
-      accounts.map(([row]) => row.accountRef),
-      accounts.map(([, , debtorId]) => debtorId),
-      accounts.map(([row]) => row.currency),
-      accounts.map(([row]) => row.balance),
-      accounts.map(([row]) => row.originalAmount ?? null),
-      accounts.map(([row]) => row.minPayment ?? null),
-      accounts.map(([row]) => row.dueDate),
-      accounts.map(([row]) => row.product ?? null),
-      accounts.map(([row]) => row.segment ?? null),
+      accounts.map((i) => batch.accountIds[i]),
+      rows.map((row) => row.accountRef),
+      accounts.map((i) => debtorIdOf(batch, i)),
+      rows.map((row) => row.currency),
+      rows.map((row) => row.balance),
+      rows.map((row) => row.originalAmount ?? null),
+      rows.map((row) => row.minPayment ?? null),
+      rows.map((row) => row.dueDate),
+      rows.map((row) => row.product ?? null),
+      rows.map((row) => row.segment ?? null),
     ]);
   }
 }
@@ -734,7 +746,7 @@ export function createPortfolioStore(
         'BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off',
       );
       let split: SplitBatch = {
-        fresh: { debtors: [], contactPoints: [], accounts: [] },
+        fresh: { debtors: [], accounts: [] },
         known: batch,
       };
       if (!isMergeOnly) {
@@ -745,9 +757,9 @@ export function createPortfolioStore(
             batch.accounts.map((row) => row.accountRef).join('\n'),
           ],
         );
-        const known = knownOf(batch, rows[0] ?? { debtors: null, accounts: null });
-        split = splitBatch(batch, known.debtors, known.accounts);
-        await writeFresh(db, client, split.fresh);
+        const isKnownAccount = applyKnown(batch, rows[0] ?? { debtors: null, accounts: null });
+        split = splitBatch(batch, isKnownAccount);
+        await writeFresh(db, client, batch, split.fresh);
       }
       const merged = await mergeKnown(client, importId, split.known);
       await client.query('COMMIT');
