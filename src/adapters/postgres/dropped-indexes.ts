@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { workThroughRecords } from './work-through-records.js';
 
 /**
  * The indexes a bulk load may drop: those behind the REST API's list sorts and searches
@@ -64,40 +65,19 @@ export async function dropIndexesForBulkLoad(pool: pg.Pool, droppedBy: string): 
  * Returns the names rebuilt.
  */
 export async function rebuildDroppedIndexes(pool: pg.Pool, connections = 1): Promise<string[]> {
-  const rebuilt: string[] = [];
-  const worker = async (): Promise<void> => {
-    const client = await pool.connect();
-    try {
-      for (;;) {
-        await client.query('BEGIN');
-        try {
-          // GIN builds take longest: start them first so the connections finish together.
-          const { rows } = await client.query<{ name: string; definition: string }>(
-            `SELECT name, definition FROM dropped_indexes
-             ORDER BY definition LIKE '% USING gin %' DESC, name
-             LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          );
-          const record = rows[0];
-          if (record === undefined) {
-            await client.query('COMMIT');
-            return;
-          }
-          await client.query(`SET LOCAL maintenance_work_mem = '${buildMemory}'`);
-          await client.query(
-            record.definition.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS '),
-          );
-          await client.query('DELETE FROM dropped_indexes WHERE name = $1', [record.name]);
-          await client.query('COMMIT');
-          rebuilt.push(record.name);
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        }
-      }
-    } finally {
-      client.release();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, connections) }, worker));
-  return rebuilt;
+  return workThroughRecords<{ name: string; definition: string }>(
+    pool,
+    connections,
+    // GIN builds take longest: start them first so the connections finish together.
+    `SELECT name, definition FROM dropped_indexes
+     ORDER BY definition LIKE '% USING gin %' DESC, name
+     LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    async (client, record) => {
+      await client.query(`SET LOCAL maintenance_work_mem = '${buildMemory}'`);
+      await client.query(
+        record.definition.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS '),
+      );
+      await client.query('DELETE FROM dropped_indexes WHERE name = $1', [record.name]);
+    },
+  );
 }

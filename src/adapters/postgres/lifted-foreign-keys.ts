@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { workThroughRecords } from './work-through-records.js';
 
 /**
  * The foreign keys a bulk load may lift: from the rows an import writes to their debtor. Only
@@ -101,38 +102,17 @@ export async function restoreLiftedForeignKeys(pool: pg.Pool, connections = 1): 
     adder.release();
   }
 
-  const restored: string[] = [];
-  const validator = async (): Promise<void> => {
-    const client = await pool.connect();
-    try {
-      for (;;) {
-        await client.query('BEGIN');
-        try {
-          const { rows } = await client.query<{ name: string; table_name: string }>(
-            `SELECT l.name, l.table_name FROM lifted_foreign_keys l WHERE ${isPresent}
-             ORDER BY l.name LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          );
-          const record = rows[0];
-          if (record === undefined) {
-            await client.query('COMMIT');
-            return;
-          }
-          await client.query(
-            `ALTER TABLE ${client.escapeIdentifier(record.table_name)} VALIDATE CONSTRAINT ` +
-              client.escapeIdentifier(record.name),
-          );
-          await client.query('DELETE FROM lifted_foreign_keys WHERE name = $1', [record.name]);
-          await client.query('COMMIT');
-          restored.push(record.name);
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        }
-      }
-    } finally {
-      client.release();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, connections) }, validator));
-  return restored;
+  return workThroughRecords<{ name: string; table_name: string }>(
+    pool,
+    connections,
+    `SELECT l.name, l.table_name FROM lifted_foreign_keys l WHERE ${isPresent}
+     ORDER BY l.name LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    async (client, record) => {
+      await client.query(
+        `ALTER TABLE ${client.escapeIdentifier(record.table_name)} VALIDATE CONSTRAINT ` +
+          client.escapeIdentifier(record.name),
+      );
+      await client.query('DELETE FROM lifted_foreign_keys WHERE name = $1', [record.name]);
+    },
+  );
 }
