@@ -9,7 +9,11 @@ import {
 } from '../domain/portfolio/row.js';
 import { AppError } from '../domain/errors.js';
 import type { DecimalStyle } from '../domain/money.js';
-import { normalizePhone, normalizePlainPhone, type NormalizePhoneResult } from '../domain/phone.js';
+import {
+  normalizePhoneInFull,
+  normalizePlainPhone,
+  type NormalizePhoneResult,
+} from '../domain/phone.js';
 import type { Clock } from '../ports/clock.js';
 import type { ImportCounts, PortfolioStore } from '../ports/portfolio-store.js';
 
@@ -97,7 +101,7 @@ export function cachedPhoneNormalizer(
     const key = `${country}|${raw}`;
     let result = cache.get(key);
     if (result === undefined) {
-      result = normalizePhone(raw, country);
+      result = normalizePhoneInFull(raw, country);
       if (cache.size >= size) cache.clear();
       cache.set(key, result);
     }

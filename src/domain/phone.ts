@@ -17,6 +17,12 @@ export type NormalizePhoneResult =
   | { ok: true; e164: string; country: string | undefined }
   | { ok: false; reason: 'empty' | 'unparseable' | 'invalid' };
 
+/** The number as the readers take it: trimmed, a leading "00" read as "+". */
+function prepared(raw: string): string {
+  const text = raw.trim();
+  return text.startsWith('00') ? `+${text.slice(2)}` : text;
+}
+
 /**
  * Normalises a phone number as people and spreadsheets write it ("300 123 4567",
  * "+57 (300) 123-4567", "0054 9 11 1234-5678") to E.164, using `defaultCountry` (ISO 3166
@@ -26,19 +32,7 @@ export function normalizePhone(
   raw: string,
   defaultCountry: string | undefined,
 ): NormalizePhoneResult {
-  let text = raw.trim();
-  if (text === '') return { ok: false, reason: 'empty' };
-  if (text.startsWith('00')) text = `+${text.slice(2)}`;
-  const country = defaultCountry?.toUpperCase() as CountryCode | undefined;
-  const quick = readPlainNumber(text, country);
-  if (quick !== undefined) return quick;
-  const parsed = parsePhoneNumberFromString(
-    text,
-    country === undefined ? undefined : { defaultCountry: country },
-  );
-  if (!parsed) return { ok: false, reason: 'unparseable' };
-  if (!parsed.isValid()) return { ok: false, reason: 'invalid' };
-  return { ok: true, e164: parsed.number, country: parsed.country };
+  return normalizePlainPhone(raw, defaultCountry) ?? normalizePhoneInFull(raw, defaultCountry);
 }
 
 /**
@@ -50,9 +44,27 @@ export function normalizePlainPhone(
   raw: string,
   defaultCountry: string | undefined,
 ): NormalizePhoneResult | undefined {
-  let text = raw.trim();
-  if (text.startsWith('00')) text = `+${text.slice(2)}`;
-  return readPlainNumber(text, defaultCountry?.toUpperCase());
+  return readPlainNumber(prepared(raw), defaultCountry?.toUpperCase());
+}
+
+/**
+ * normalizePhone by libphonenumber-js alone, for a number {@link normalizePlainPhone} left
+ * undecided (the same answer normalizePhone gives for it, without trying the fast reading again).
+ */
+export function normalizePhoneInFull(
+  raw: string,
+  defaultCountry: string | undefined,
+): NormalizePhoneResult {
+  const text = prepared(raw);
+  if (text === '') return { ok: false, reason: 'empty' };
+  const country = defaultCountry?.toUpperCase() as CountryCode | undefined;
+  const parsed = parsePhoneNumberFromString(
+    text,
+    country === undefined ? undefined : { defaultCountry: country },
+  );
+  if (!parsed) return { ok: false, reason: 'unparseable' };
+  if (!parsed.isValid()) return { ok: false, reason: 'invalid' };
+  return { ok: true, e164: parsed.number, country: parsed.country };
 }
 
 /** The country (ISO 3166 alpha-2) an E.164 number belongs to, when it can be told. */
